@@ -1,0 +1,24 @@
+# kubecensus_add_plugin(<target> SOURCES ... [LIBRARIES ...] [OUTPUT_DIR dir])
+# Builds a plugin as a MODULE library against the SDK (kubecensus-core), with hidden
+# visibility (only the descriptor symbol is exported) and an RPATH that finds the core
+# library from lib/kubecensus/plugins/. The output is made non-writable for group/others,
+# because the loader refuses such files whatever the umask of the build was.
+function(kubecensus_add_plugin target)
+  cmake_parse_arguments(ARG "" "OUTPUT_DIR" "SOURCES;LIBRARIES" ${ARGN})
+  if(NOT ARG_OUTPUT_DIR)
+    set(ARG_OUTPUT_DIR ${KUBECENSUS_PLUGIN_OUTPUT_DIR})
+  endif()
+  add_library(${target} MODULE ${ARG_SOURCES})
+  target_link_libraries(${target} PRIVATE kubecensus-core ${ARG_LIBRARIES})
+  set_target_properties(${target} PROPERTIES
+    PREFIX ""
+    OUTPUT_NAME ${target}
+    LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIR}
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON
+    BUILD_RPATH "$ORIGIN/../.."
+    INSTALL_RPATH "$ORIGIN/../..")
+  add_custom_command(TARGET ${target} POST_BUILD
+    COMMAND chmod go-w $<TARGET_FILE:${target}> $<TARGET_FILE_DIR:${target}>
+    VERBATIM)
+endfunction()

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <string_view>
+
+#include "kubecensus/plugin/abi.h"
+#include "kubecensus/plugin/plugin.h"
+#include "kubecensus/report/report.h"
+
+namespace kubecensus {
+
+class Logger;
+
+// What a source may use during one pass. Everything here is owned by the host and lives
+// for the duration of collect().
+class CollectContext {
+ public:
+  virtual ~CollectContext() = default;
+  virtual Logger& log() = 0;
+  // Keyed hash (HMAC-SHA256 with the agent's secret salt, hex): stable for the same input on
+  // this agent, not reversible by guessing inputs. Use for every identifier that leaves.
+  virtual std::string anonymize(std::string_view identity) const = 0;
+  // True once the agent is shutting down; long collections should stop early.
+  virtual bool cancelled() const = 0;
+};
+
+// The only way a source writes into a report, so the host controls what can be added.
+class ReportBuilder {
+ public:
+  explicit ReportBuilder(Report& report) : report_(report) {}
+  void setMasterVersion(std::string version) { report_.masterVersion = std::move(version); }
+  void addNode(Node node) { report_.nodes.push_back(std::move(node)); }
+  void addExtension(std::string name, std::string value) {
+    report_.extensions.push_back({std::move(name), std::move(value)});
+  }
+  const Report& report() const { return report_; }
+
+ private:
+  Report& report_;
+};
+
+class Source : public Plugin {
+ public:
+  static constexpr PluginKind kKind = PluginKind::Source;
+
+  // Adds this source's part of the report. Throwing records a SourceError in the report.
+  virtual void collect(CollectContext& context, ReportBuilder& report) = 0;
+};
+
+}  // namespace kubecensus

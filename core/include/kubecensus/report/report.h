@@ -1,0 +1,81 @@
+// The report model (kubecensus.report/v2): what one agent pass says about one cluster.
+// A superset of the Spartakus v1 record; converters in spartakus.h and tectonic.h map the
+// earlier formats onto it without loss for the fields those formats carry.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kubecensus {
+
+inline constexpr const char* kReportSchema = "kubecensus.report/v2";
+
+// Wire formats a report can arrive in or be sent as.
+enum class ReportFormat { Native, SpartakusV1, Tectonic };
+const char* toString(ReportFormat format);  // "kubecensus.report/v2", "spartakus-v1", "tectonic"
+
+// Microseconds since the Unix epoch, UTC. The precision of Spartakus' timestamps.
+using Micros = std::int64_t;
+
+struct Resource {
+  std::string resource;  // "cpu", "memory", "pods", "nvidia.com/gpu", ...
+  std::string value;     // a Kubernetes quantity as the API printed it: "4", "15437428Ki"
+  bool operator==(const Resource&) const = default;
+};
+
+// One node. Optional fields are absent when the source did not know them (an absent field and
+// an empty string are different things in Spartakus records, and round trips keep that).
+struct Node {
+  std::optional<std::string> id;  // anonymized: keyed hash, never a name
+  std::optional<std::string> operatingSystem;
+  std::optional<std::string> osImage;
+  std::optional<std::string> kernelVersion;
+  std::optional<std::string> architecture;
+  std::optional<std::string> containerRuntimeVersion;
+  std::optional<std::string> kubeletVersion;
+  std::optional<std::string> cloudProvider;
+  std::vector<Resource> capacity;
+  bool operator==(const Node&) const = default;
+};
+
+struct Extension {
+  std::string name;
+  std::string value;
+  bool operator==(const Extension&) const = default;
+};
+
+// A source that failed records why; the rest of the report still goes out.
+struct SourceError {
+  std::string source;
+  std::string message;
+  bool operator==(const SourceError&) const = default;
+};
+
+struct AgentInfo {
+  std::string name;     // "kubecensus-agent", or "spartakus"/"tectonic" for converted reports
+  std::string version;  // Spartakus' record "version" lands here
+  bool operator==(const AgentInfo&) const = default;
+};
+
+struct Report {
+  std::string reportID;  // UUID; the idempotency key the collector de-duplicates on
+  std::string clusterID;
+  std::optional<Micros> generatedAt;
+  AgentInfo agent;
+  std::optional<std::string> masterVersion;
+  std::vector<Node> nodes;
+  std::vector<Extension> extensions;
+  std::vector<SourceError> errors;
+  std::optional<std::string> accountID;  // tectonic account; its secret is never part of a report
+
+  // Set by the collector, never trusted from a client.
+  std::optional<Micros> receivedAt;
+  std::optional<std::string> receivedFrom;
+  ReportFormat receivedAs = ReportFormat::Native;
+
+  bool operator==(const Report&) const = default;
+};
+
+}  // namespace kubecensus

@@ -1,0 +1,1 @@
+#include "kubecensus/config/config.h"

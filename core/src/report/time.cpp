@@ -1,0 +1,1 @@
+#include "kubecensus/report/time.h"
