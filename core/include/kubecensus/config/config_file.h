@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "kubecensus/config/config.h"
@@ -24,9 +25,17 @@ std::string substitute(std::string_view value, const Location& where, const std:
 // KUBECENSUS_<SECTION>_<KEY> environment overrides. The section and key are matched
 // against the given sections' known keys, with '.', '-' mapped to '_' and upper-cased:
 // KUBECENSUS_SINK_HTTP_URL sets [sink.http] url. `knownKeys` maps a section name to its keys;
-// a variable with the KUBECENSUS_ prefix that matches none is returned, for a warning.
+// a variable with the KUBECENSUS_ prefix that matches none is returned, for a warning,
+// unless it is in kEnvironmentNonOverrides or `alsoIgnored` (variables read elsewhere).
+// A matching variable sets the value with Location{"environment", 0, "<VARIABLE>"}, creating
+// the section if needed. Values are taken literally (no ${...} substitution).
 std::vector<std::string> applyEnvironmentOverrides(
     Config& config, const Environment& env,
-    const std::vector<std::pair<std::string, std::vector<std::string>>>& knownKeys);
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& knownKeys,
+    const std::vector<std::string>& alsoIgnored = {});
+
+// KUBECENSUS_* variables that are not configuration overrides, so never reported as unmatched:
+// KUBECENSUS_DISABLED turns the agent off as a whole (read by the agent before any config).
+inline const std::vector<std::string> kEnvironmentNonOverrides = {"KUBECENSUS_DISABLED"};
 
 }  // namespace kubecensus

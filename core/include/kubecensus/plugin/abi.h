@@ -52,7 +52,7 @@ struct OptionSpec {
 };
 
 enum PluginFlags : std::uint32_t {
-  kPluginEnabledByDefault = 1u << 0,  // sources: runs when the config names no sources
+  kPluginEnabledByDefault = 1u << 0,  // used when the config names no plugin of its kind
 };
 
 class Plugin;

@@ -1,6 +1,6 @@
 // The report model (kubecensus.report/v2): what one agent pass says about one cluster.
-// A superset of the Spartakus v1 record; converters in spartakus.h and tectonic.h map the
-// earlier formats onto it without loss for the fields those formats carry.
+// A superset of the Spartakus v1 record; the converters in formats.h map the earlier formats
+// onto it without loss for the fields those formats carry (docs/formats.md).
 #pragma once
 
 #include <cstdint>

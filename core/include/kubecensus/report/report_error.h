@@ -1,13 +1,15 @@
 #pragma once
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace kubecensus {
 
 // A report that cannot be parsed or violates the schema. `field` is a JSON path such as
-// "nodes[2].capacity[0].value" (empty for a syntax error); `position` is the byte offset
-// of a syntax error, or 0.
+// "nodes[2].capacity[0].value" (empty for a syntax error); `position` is the 1-based byte
+// offset of a syntax error (one past the end for truncated input), or 0.
 class ReportError : public std::runtime_error {
  public:
   ReportError(std::string field, const std::string& message, std::size_t position = 0)

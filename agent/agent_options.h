@@ -1,0 +1,18 @@
+#pragma once
+
+#include "kubecensus/app/startup.h"
+
+namespace kubecensus::agent {
+
+// The agent's own configuration section, [agent], and its command line.
+ProgramSpec agentProgram();
+
+// Maps the Spartakus-style flags onto the configuration: --cluster-id, --period and
+// --database (which replaces the configured sinks; it may repeat).
+void applyAgentFlags(Startup& startup);
+
+// The default state directory: /var/lib/kubecensus for root, else
+// $XDG_STATE_HOME/kubecensus (or ~/.local/state/kubecensus).
+std::string defaultStateDir();
+
+}  // namespace kubecensus::agent

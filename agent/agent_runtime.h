@@ -1,0 +1,47 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kubecensus/config/validate.h"
+#include "kubecensus/plugin/registry.h"
+#include "kubecensus/plugin/sink.h"
+#include "kubecensus/plugin/source.h"
+#include "kubecensus/util/logger.h"
+
+namespace kubecensus::agent {
+
+// The agent's working parts for one configuration: its identity, its sources and sinks.
+// One pass = collect() then deliver().
+class AgentRuntime {
+ public:
+  // Creates every configured plugin and reads (or creates) the state: secret salt and,
+  // unless configured, the cluster ID. Throws on a plugin that cannot be created.
+  AgentRuntime(const ValidatedConfig& config, const PluginRegistry& registry, Logger& log);
+  ~AgentRuntime();
+
+  // Runs every source into a new report with a fresh reportID. A failing source is recorded
+  // in the report's errors; the report still goes out.
+  Report collect();
+  // Hands the report to every sink; true if all delivered it.
+  bool deliver(const Report& report);
+
+  std::size_t sinkCount() const { return sinks_.size(); }
+  const std::string& clusterID() const { return clusterID_; }
+
+ private:
+  template <class T>
+  struct Named {
+    std::string name;
+    PluginHandle<T> plugin;
+  };
+
+  Logger& log_;
+  std::string salt_;
+  std::string clusterID_;
+  std::vector<Named<Source>> sources_;
+  std::vector<Named<Sink>> sinks_;
+};
+
+}  // namespace kubecensus::agent

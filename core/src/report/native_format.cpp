@@ -1,0 +1,162 @@
+// kubecensus.report/v2: the model one to one. Arrays are always written (possibly empty) so
+// consumers never special-case a missing key; on input an absent array means empty.
+// Optional scalars are written only when set, and receivedAs only when it is not Native.
+#include <nlohmann/json.hpp>
+
+#include "json_reader.h"
+#include "kubecensus/report/format_name.h"
+#include "kubecensus/report/formats.h"
+#include "kubecensus/report/time.h"
+#include "kubecensus/report/uuid.h"
+#include "node_fields.h"
+
+namespace kubecensus {
+
+using report_detail::indexPath;
+using report_detail::kNodeKeys;
+using report_detail::kNodeStringFields;
+using report_detail::ObjectReader;
+
+namespace {
+
+constexpr std::string_view kSchemaName = kReportSchema;
+
+nlohmann::json nodeToJson(const Node& node) {
+  nlohmann::json out = nlohmann::json::object();
+  if (node.id) out["id"] = *node.id;
+  for (const auto& field : kNodeStringFields) {
+    if (node.*field.member) out[std::string(field.key)] = *(node.*field.member);
+  }
+  nlohmann::json capacity = nlohmann::json::array();
+  for (const auto& resource : node.capacity) {
+    capacity.push_back({{"resource", resource.resource}, {"value", resource.value}});
+  }
+  out["capacity"] = std::move(capacity);
+  return out;
+}
+
+std::optional<Micros> readTime(const ObjectReader& in, std::string_view key) {
+  std::optional<std::string> text = in.optionalString(key);
+  if (!text) return std::nullopt;
+  std::optional<Micros> time = parseRfc3339(*text);
+  if (!time) {
+    throw ReportError(in.pathOf(key), "must be an RFC 3339 timestamp such as 2026-11-23T18:00:00Z");
+  }
+  return time;
+}
+
+// Calls read(element, path) for each element of the optional array `key`.
+template <typename Read>
+void forEachElement(const ObjectReader& in, std::string_view key, Read read) {
+  const nlohmann::json* array = in.optionalArray(key);
+  if (array == nullptr) return;
+  const std::string path = in.pathOf(key);
+  for (std::size_t i = 0; i < array->size(); ++i) read((*array)[i], indexPath(path, i));
+}
+
+Node readNode(const nlohmann::json& json, std::string path) {
+  ObjectReader in(json, std::move(path));
+  in.rejectUnknownKeys(kNodeKeys, kSchemaName);
+  Node node;
+  node.id = in.optionalString("id");
+  for (const auto& field : kNodeStringFields) node.*field.member = in.optionalString(field.key);
+  forEachElement(in, "capacity", [&](const nlohmann::json& element, std::string elementPath) {
+    ObjectReader resource(element, std::move(elementPath));
+    resource.rejectUnknownKeys({"resource", "value"}, kSchemaName);
+    node.capacity.push_back({resource.requiredString("resource"), resource.requiredString("value")});
+  });
+  return node;
+}
+
+}  // namespace
+
+nlohmann::json toNativeJson(const Report& report) {
+  nlohmann::json out = nlohmann::json::object();
+  out["schema"] = kReportSchema;
+  out["reportID"] = report.reportID;
+  out["clusterID"] = report.clusterID;
+  if (report.generatedAt) out["generatedAt"] = formatRfc3339(*report.generatedAt);
+  out["agent"] = {{"name", report.agent.name}, {"version", report.agent.version}};
+  if (report.masterVersion) out["masterVersion"] = *report.masterVersion;
+
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const auto& node : report.nodes) nodes.push_back(nodeToJson(node));
+  out["nodes"] = std::move(nodes);
+
+  nlohmann::json extensions = nlohmann::json::array();
+  for (const auto& extension : report.extensions) {
+    extensions.push_back({{"name", extension.name}, {"value", extension.value}});
+  }
+  out["extensions"] = std::move(extensions);
+
+  nlohmann::json errors = nlohmann::json::array();
+  for (const auto& error : report.errors) {
+    errors.push_back({{"source", error.source}, {"message", error.message}});
+  }
+  out["errors"] = std::move(errors);
+
+  if (report.accountID) out["accountID"] = *report.accountID;
+  if (report.receivedAt) out["receivedAt"] = formatRfc3339(*report.receivedAt);
+  if (report.receivedFrom) out["receivedFrom"] = *report.receivedFrom;
+  if (report.receivedAs != ReportFormat::Native) out["receivedAs"] = toString(report.receivedAs);
+  return out;
+}
+
+Report fromNativeJson(const nlohmann::json& json) {
+  ObjectReader in(json, "");
+  in.rejectUnknownKeys({"schema", "reportID", "clusterID", "generatedAt", "agent", "masterVersion", "nodes",
+                        "extensions", "errors", "accountID", "receivedAt", "receivedFrom", "receivedAs"},
+                       kSchemaName);
+
+  const std::string schema = in.requiredString("schema");
+  if (schema != kReportSchema) {
+    throw ReportError("schema", std::string("unsupported schema; expected \"") + kReportSchema + "\"");
+  }
+
+  Report report;
+  report.reportID = in.requiredString("reportID");
+  if (!isUuid(report.reportID)) throw ReportError("reportID", "must be a UUID (8-4-4-4-12 hexadecimal)");
+  report.clusterID = in.requiredNonEmptyString("clusterID");
+  report.generatedAt = readTime(in, "generatedAt");
+
+  // An absent agent is allowed (empty name and version); a present one must be complete.
+  if (const nlohmann::json* agent = in.optionalObject("agent")) {
+    ObjectReader agentIn(*agent, "agent");
+    agentIn.rejectUnknownKeys({"name", "version"}, kSchemaName);
+    report.agent.name = agentIn.requiredString("name");
+    report.agent.version = agentIn.requiredString("version");
+  }
+  report.masterVersion = in.optionalString("masterVersion");
+
+  forEachElement(in, "nodes", [&](const nlohmann::json& element, std::string path) {
+    report.nodes.push_back(readNode(element, std::move(path)));
+  });
+  forEachElement(in, "extensions", [&](const nlohmann::json& element, std::string path) {
+    ObjectReader extension(element, std::move(path));
+    extension.rejectUnknownKeys({"name", "value"}, kSchemaName);
+    report.extensions.push_back({extension.requiredString("name"), extension.requiredString("value")});
+  });
+  forEachElement(in, "errors", [&](const nlohmann::json& element, std::string path) {
+    ObjectReader error(element, std::move(path));
+    error.rejectUnknownKeys({"source", "message"}, kSchemaName);
+    report.errors.push_back({error.requiredString("source"), error.requiredString("message")});
+  });
+
+  report.accountID = in.optionalString("accountID");
+  // The collector overwrites these on ingest; they are read here so a stored record (spool,
+  // export) round-trips through this format.
+  report.receivedAt = readTime(in, "receivedAt");
+  report.receivedFrom = in.optionalString("receivedFrom");
+  if (std::optional<std::string> format = in.optionalString("receivedAs")) {
+    std::optional<ReportFormat> parsed = parseReportFormat(*format);
+    if (!parsed) {
+      throw ReportError("receivedAs", std::string("must be one of \"") + toString(ReportFormat::Native) +
+                                          "\", \"" + toString(ReportFormat::SpartakusV1) + "\", \"" +
+                                          toString(ReportFormat::Tectonic) + "\"");
+    }
+    report.receivedAs = *parsed;
+  }
+  return report;
+}
+
+}  // namespace kubecensus

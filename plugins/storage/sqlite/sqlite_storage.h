@@ -1,0 +1,37 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "kubecensus/plugin/options.h"
+#include "kubecensus/plugin/storage.h"
+
+namespace kubecensus::sqlite {
+
+class Connection;
+class Statement;
+
+// Embedded storage: one SQLite file in WAL mode. A report is one row keyed by reportID, so a
+// re-sent report is stored once; the native JSON is kept whole beside the columns queried.
+class SqliteStorage : public Storage {
+ public:
+  // Latest schema version this code writes. Older databases are migrated on open; a newer
+  // one is refused rather than written by code that does not know its shape.
+  static constexpr int kSchemaVersion = 1;
+
+  explicit SqliteStorage(const Options& options);
+  ~SqliteStorage() override;
+
+  WriteResult write(const std::vector<const Report*>& batch) override;
+  StorageHealth health() override;
+
+ private:
+  void migrate();
+
+  std::mutex mutex_;  // one writer at a time on this connection
+  std::unique_ptr<Connection> db_;
+  std::unique_ptr<Statement> insert_;
+};
+
+}  // namespace kubecensus::sqlite

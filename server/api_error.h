@@ -1,0 +1,32 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace Poco::Net {
+class HTTPServerResponse;
+}
+
+namespace kubecensus::server {
+
+// An answer other than success, sent as {"error": {"code": <status>, "message", "field"?}}.
+class ApiError : public std::runtime_error {
+ public:
+  ApiError(int status, const std::string& message, std::string field = {})
+      : std::runtime_error(message), status_(status), field_(std::move(field)) {}
+  int status() const { return status_; }
+  const std::string& field() const { return field_; }
+  // Seconds for a Retry-After header (503, 429); 0 for none.
+  int retryAfter = 0;
+  // For 405: the methods the resource supports.
+  std::string allow;
+
+ private:
+  int status_;
+  std::string field_;
+};
+
+void sendError(Poco::Net::HTTPServerResponse& response, const ApiError& error);
+void sendJson(Poco::Net::HTTPServerResponse& response, int status, const std::string& body);
+
+}  // namespace kubecensus::server

@@ -1,0 +1,157 @@
+#include "api_routes.h"
+
+#include <chrono>
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/URI.h>
+#include <nlohmann/json.hpp>
+
+#include "api_error.h"
+#include "ingestor.h"
+#include "kubecensus/plugin/abi.h"
+#include "kubecensus/report/formats.h"
+#include "kubecensus/util/logger.h"
+#include "kubecensus/version.h"
+#include "request_body.h"
+
+namespace kubecensus::server {
+namespace {
+
+// At most this many reports in one POST /api/v2/reports array.
+constexpr std::size_t kMaxReportsPerRequest = 1000;
+
+std::string clientAddress(const Poco::Net::HTTPServerRequest& request) {
+  return request.clientAddress().host().toString();
+}
+
+// Parses a body into reports, turning format errors into 400 (syntax) or 422 (schema).
+template <class Decode>
+auto decode(const std::string& body, bool lenient, Decode&& decodeJson) {
+  try {
+    return decodeJson(parseJson(body, lenient));
+  } catch (const ReportError& e) {
+    throw ApiError(e.isSyntaxError() ? 400 : 422, e.what(), e.field());
+  }
+}
+
+void postLegacy(Ingestor& ingestor, const ApiSettings& settings,
+                Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+  std::string body = readJsonBody(request, settings.maxBodyBytes);
+  ReportFormat format = ReportFormat::SpartakusV1;
+  // Lenient about a trailing comma only here: the tectonic README's own example has one.
+  Report report = decode(body, true, [&](const nlohmann::json& json) {
+    format = detectLegacyFormat(json);
+    return format == ReportFormat::Tectonic ? fromTectonicJson(json) : fromSpartakusJson(json);
+  });
+  std::vector<Report> reports;
+  reports.push_back(std::move(report));
+  ingestor.ingest(std::move(reports), format, clientAddress(request));
+  response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
+  response.send();
+}
+
+void postReports(Ingestor& ingestor, const ApiSettings& settings,
+                 Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+  std::string body = readJsonBody(request, settings.maxBodyBytes);
+  std::vector<Report> reports = decode(body, false, [](const nlohmann::json& json) {
+    std::vector<Report> parsed;
+    if (!json.is_array()) {
+      parsed.push_back(fromNativeJson(json));
+      return parsed;
+    }
+    if (json.empty()) throw ReportError("", "the array holds no reports");
+    if (json.size() > kMaxReportsPerRequest)
+      throw ReportError("", "at most " + std::to_string(kMaxReportsPerRequest) + " reports per request");
+    for (std::size_t i = 0; i < json.size(); ++i) {
+      try {
+        parsed.push_back(fromNativeJson(json[i]));
+      } catch (const ReportError& e) {
+        std::string field = "[" + std::to_string(i) + "]" + (e.field().empty() ? "" : "." + e.field());
+        throw ReportError(field, e.detail());
+      }
+    }
+    return parsed;
+  });
+  Ingestor::Outcome outcome = ingestor.ingest(std::move(reports), ReportFormat::Native, clientAddress(request));
+  nlohmann::json answer{{"accepted", outcome.accepted},
+                        {"duplicates", outcome.duplicates},
+                        {"reportIDs", outcome.reportIDs}};
+  sendJson(response, 202, answer.dump());
+}
+
+void getHealth(Ingestor& ingestor, Poco::Net::HTTPServerResponse& response) {
+  nlohmann::json storages = nlohmann::json::array();
+  bool ok = true;
+  for (const auto& [name, health] : ingestor.health()) {
+    ok = ok && health.ok;
+    storages.push_back({{"name", name}, {"ok", health.ok}, {"detail", health.detail}});
+  }
+  nlohmann::json answer{{"status", ok ? "ok" : "unavailable"}, {"storages", storages}};
+  sendJson(response, ok ? 200 : 503, answer.dump());
+}
+
+void getVersion(Poco::Net::HTTPServerResponse& response) {
+  nlohmann::json answer{
+      {"name", "kubecensus-collector"},
+      {"version", kVersion},
+      {"pluginAbi", std::to_string(kPluginAbiMajor) + "." + std::to_string(kPluginAbiMinor)},
+      {"formats", {kReportSchema, "spartakus-v1", "tectonic"}}};
+  sendJson(response, 200, answer.dump());
+}
+
+}  // namespace
+
+std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings) {
+  using Request = Poco::Net::HTTPServerRequest;
+  using Response = Poco::Net::HTTPServerResponse;
+  return {
+      {"POST", "/api/v1", [&ingestor, settings](Request& q, Response& r) { postLegacy(ingestor, settings, q, r); }},
+      {"POST", "/api/v2/reports", [&ingestor, settings](Request& q, Response& r) { postReports(ingestor, settings, q, r); }},
+      {"GET", "/healthz", [&ingestor](Request&, Response& r) { getHealth(ingestor, r); }},
+      {"GET", "/version", [](Request&, Response& r) { getVersion(r); }},
+  };
+}
+
+void dispatch(const std::vector<Route>& routes, Poco::Net::HTTPServerRequest& request,
+              Poco::Net::HTTPServerResponse& response, Logger& log) {
+  auto started = std::chrono::steady_clock::now();
+  std::string path;
+  try {
+    path = Poco::URI(request.getURI()).getPath();
+  } catch (const Poco::Exception&) {
+    path = request.getURI();
+  }
+  int status = 500;
+  try {
+    std::string allow;
+    const Route* match = nullptr;
+    for (const auto& route : routes) {
+      if (route.path != path) continue;
+      allow += (allow.empty() ? "" : ", ") + route.method;
+      if (route.method == request.getMethod()) match = &route;
+    }
+    if (!match && allow.empty()) throw ApiError(404, "no resource at " + path);
+    if (!match) {
+      ApiError error(405, request.getMethod() + " is not allowed on " + path + " (allowed: " + allow + ")");
+      error.allow = allow;
+      throw error;
+    }
+    match->handle(request, response);
+    status = response.getStatus();
+  } catch (const ApiError& e) {
+    status = e.status();
+    if (!response.sent()) sendError(response, e);
+  } catch (const std::exception& e) {
+    log.error(request.getMethod() + " " + path + ": " + e.what());
+    if (!response.sent()) sendError(response, ApiError(500, "internal error"));
+  }
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+  if (log.enabled(LogLevel::Info)) {
+    char elapsed[32];
+    std::snprintf(elapsed, sizeof elapsed, "%.1f ms", static_cast<double>(micros) / 1000.0);
+    log.info(request.getMethod() + " " + path + " " + std::to_string(status) + " " + elapsed);
+  }
+}
+
+}  // namespace kubecensus::server

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace Poco::Net {
+class HTTPServerRequest;
+class HTTPServerResponse;
+}  // namespace Poco::Net
+
+namespace kubecensus {
+class Logger;
+}
+
+namespace kubecensus::server {
+
+class Ingestor;
+
+using Handler = std::function<void(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse&)>;
+
+struct Route {
+  std::string method;
+  std::string path;
+  Handler handle;
+};
+
+struct ApiSettings {
+  std::uint64_t maxBodyBytes = 1 << 20;
+};
+
+// The collector's HTTP API: POST /api/v1 (Spartakus record or tectonic payload, 204),
+// POST /api/v2/reports (native, one or an array, 202), GET /healthz, GET /version.
+std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings);
+
+// Finds the route for a request and runs it; unknown path 404, known path with another
+// method 405 with Allow; any ApiError becomes its JSON answer, anything else a 500.
+void dispatch(const std::vector<Route>& routes, Poco::Net::HTTPServerRequest& request,
+              Poco::Net::HTTPServerResponse& response, Logger& log);
+
+}  // namespace kubecensus::server

@@ -1,0 +1,49 @@
+#include "collector_options.h"
+
+namespace kubecensus::server {
+
+ProgramSpec collectorProgram() {
+  ProgramSpec spec;
+  spec.name = "kubecensus-collector";
+  spec.usage =
+      "Usage: kubecensus-collector [flags]\n"
+      "       kubecensus-collector --database sqlite:./var/kubecensus.db --listen 127.0.0.1:8080\n\n"
+      "Accepts usage reports over HTTP (kubecensus native, Spartakus v1 and tectonic formats)\n"
+      "and stores each once in every configured storage.";
+  spec.coreSection = "collector";
+  spec.sections = {{"collector",
+                    {
+                        {"listen", OptionType::String, "127.0.0.1:8080", "address and port to serve HTTP on (port 0: any free port)", 0},
+                        {"max_body_size", OptionType::Size, "1MiB", "largest request body accepted; larger ones get 413", 0},
+                        {"threads", OptionType::Integer, "16", "HTTP worker threads", 0},
+                        {"max_queued", OptionType::Integer, "256", "connections waiting for a worker before new ones are refused", 0},
+                        {"timeout", OptionType::Duration, "10s", "per-connection read and write timeout", 0},
+                        {"plugin_dirs", OptionType::List, "", "more directories to load plugins from", 0},
+                        {"log_level", OptionType::String, "info", "debug, info, warning or error", 0},
+                    }}};
+  spec.pluginKinds = {PluginKind::Storage};
+  spec.flags = {
+      {"listen", "ADDR:PORT", "serve on this address (collector.listen)"},
+      {"port", "PORT", "serve on this port, keeping the address (Spartakus' flag)"},
+      {"database", "SPEC", "storage: sqlite:PATH, postgres://..., bigquery://..., file:PATH, stdout; replaces the configured storages", true},
+  };
+  return spec;
+}
+
+void applyCollectorFlags(Startup& startup) {
+  const CommandLine& cl = startup.commandLine();
+  if (auto listen = cl.value("listen")) startup.setFromFlag("collector", "listen", *listen, "--listen");
+  if (auto port = cl.value("port")) {
+    std::string listen = "127.0.0.1:8080";
+    if (const ConfigSection* section = startup.config().find("collector"))
+      if (const ConfigEntry* entry = section->find("listen")) listen = entry->value;
+    ListenAddress address = parseListenAddress(listen);
+    startup.setFromFlag("collector", "listen", address.host + ":" + *port, "--port");
+  }
+  if (cl.has("database")) {
+    startup.config().removeWithPrefix("storage.");
+    for (const auto& spec : cl.values("database")) startup.addDestination(PluginKind::Storage, spec, "--database");
+  }
+}
+
+}  // namespace kubecensus::server

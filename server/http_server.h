@@ -1,0 +1,40 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api_routes.h"
+
+namespace Poco::Net {
+class HTTPServer;
+}
+
+namespace kubecensus::server {
+
+struct HttpServerSettings {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;  // 0: any free port (see port())
+  int threads = 16;
+  int maxQueued = 256;
+  std::chrono::milliseconds timeout{10000};  // per read/write on a connection
+};
+
+// The Poco HTTP server serving a route table.
+class HttpServer {
+ public:
+  HttpServer(std::vector<Route> routes, const HttpServerSettings& settings, Logger& log);
+  ~HttpServer();
+  void start();
+  // Stops accepting, lets in-flight requests finish (up to a few seconds).
+  void stop();
+  unsigned short port() const;
+
+ private:
+  std::vector<Route> routes_;
+  Logger& log_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+};
+
+}  // namespace kubecensus::server
