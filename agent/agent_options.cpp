@@ -1,14 +1,15 @@
 #include "agent_options.h"
 
-#include <cstdlib>
 #include <unistd.h>
+#include <cstdlib>
 
 namespace kubecensus::agent {
 
 std::string defaultStateDir() {
   if (::geteuid() == 0) return "/var/lib/kubecensus";
   if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg) return std::string(xdg) + "/kubecensus";
-  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/state/kubecensus";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::string(home) + "/.local/state/kubecensus";
   return "./var/agent";
 }
 
@@ -22,21 +23,27 @@ ProgramSpec agentProgram() {
       "       (\"volunteer\" is accepted for \"run\", as Spartakus named it)\n\n"
       "Example: kubecensus-agent run --database http://127.0.0.1:8080 --period 1m";
   spec.coreSection = "agent";
-  spec.sections = {{"agent",
-                    {
-                        {"enabled", OptionType::Boolean, "true", "false: send nothing at all (so does DO_NOT_TRACK=1 in the environment)", 0},
-                        {"cluster_id", OptionType::String, "", "cluster identifier sent with each report; empty: a random UUID made once and kept in state_dir", 0},
-                        {"period", OptionType::Duration, "24h", "time between reports; 0 sends one report and exits", 0},
-                        {"state_dir", OptionType::Path, stateDir.c_str(), "where the agent keeps its secret salt and generated cluster ID", 0},
-                        {"plugin_dirs", OptionType::List, "", "more directories to load plugins from", 0},
-                        {"log_level", OptionType::String, "info", "debug, info, warning or error", 0},
-                    }}};
+  spec.sections = {
+      {"agent",
+       {
+           {"enabled", OptionType::Boolean, "true",
+            "false: send nothing at all (so does DO_NOT_TRACK=1 in the environment)", 0},
+           {"cluster_id", OptionType::String, "",
+            "cluster identifier sent with each report; empty: a random UUID made once and kept in state_dir",
+            0},
+           {"period", OptionType::Duration, "24h", "time between reports; 0 sends one report and exits", 0},
+           {"state_dir", OptionType::Path, stateDir.c_str(),
+            "where the agent keeps its secret salt and generated cluster ID", 0},
+           {"plugin_dirs", OptionType::List, "", "more directories to load plugins from", 0},
+           {"log_level", OptionType::String, "info", "debug, info, warning or error", 0},
+       }}};
   spec.pluginKinds = {PluginKind::Source, PluginKind::Sink};
   spec.flags = {
       {"cluster-id", "ID", "cluster identifier (agent.cluster_id)"},
       {"period", "DURATION", "time between reports, e.g. 24h, 30m (agent.period)"},
       {"once", "", "send one report and exit (same as --period 0)"},
-      {"database", "SPEC", "sink: http(s)://host[:port][/base], stdout, file:PATH; replaces the configured sinks", true},
+      {"database", "SPEC",
+       "sink: http(s)://host[:port][/base], stdout, file:PATH; replaces the configured sinks", true},
   };
   return spec;
 }
@@ -48,7 +55,8 @@ void applyAgentFlags(Startup& startup) {
   if (cl.has("once")) startup.setFromFlag("agent", "period", "0", "--once");
   if (cl.has("database")) {
     startup.config().removeWithPrefix("sink.");
-    for (const auto& spec : cl.values("database")) startup.addDestination(PluginKind::Sink, spec, "--database");
+    for (const auto& spec : cl.values("database"))
+      startup.addDestination(PluginKind::Sink, spec, "--database");
   }
 }
 

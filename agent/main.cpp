@@ -63,15 +63,18 @@ int main(int argc, char** argv) {
   Shutdown::install();
   std::vector<std::string> args(argv + 1, argv + argc);
   return runMain("kubecensus-agent", [&] {
-  Startup startup(agent::agentProgram(), args);
-  agent::applyAgentFlags(startup);
-  if (int code = startup.finish(); code >= 0) return code;
-  const auto& words = startup.commandLine().positional();
-  if (words.size() != 1) throw UsageError("expected one command: run or preview (see --help)");
-  Command command;
-  if (words[0] == "run" || words[0] == "volunteer") command = Command::Run;
-  else if (words[0] == "preview") command = Command::Preview;
-  else throw UsageError("unknown command '" + words[0] + "' (expected run or preview)");
-  return run(startup, command);
+    Startup startup(agent::agentProgram(), args);
+    agent::applyAgentFlags(startup);
+    if (int code = startup.finish(); code >= 0) return code;
+    const auto& words = startup.commandLine().positional();
+    if (words.size() != 1) throw UsageError("expected one command: run or preview (see --help)");
+    Command command;
+    if (words[0] == "run" || words[0] == "volunteer")
+      command = Command::Run;
+    else if (words[0] == "preview")
+      command = Command::Preview;
+    else
+      throw UsageError("unknown command '" + words[0] + "' (expected run or preview)");
+    return run(startup, command);
   });
 }

@@ -35,8 +35,8 @@ auto decode(const std::string& body, bool lenient, Decode&& decodeJson) {
   }
 }
 
-void postLegacy(Ingestor& ingestor, const ApiSettings& settings,
-                Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+void postLegacy(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTTPServerRequest& request,
+                Poco::Net::HTTPServerResponse& response) {
   std::string body = readJsonBody(request, settings.maxBodyBytes);
   ReportFormat format = ReportFormat::SpartakusV1;
   // Lenient about a trailing comma only here: the tectonic README's own example has one.
@@ -51,8 +51,8 @@ void postLegacy(Ingestor& ingestor, const ApiSettings& settings,
   response.send();
 }
 
-void postReports(Ingestor& ingestor, const ApiSettings& settings,
-                 Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+void postReports(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTTPServerRequest& request,
+                 Poco::Net::HTTPServerResponse& response) {
   std::string body = readJsonBody(request, settings.maxBodyBytes);
   std::vector<Report> reports = decode(body, false, [](const nlohmann::json& json) {
     std::vector<Report> parsed;
@@ -73,10 +73,10 @@ void postReports(Ingestor& ingestor, const ApiSettings& settings,
     }
     return parsed;
   });
-  Ingestor::Outcome outcome = ingestor.ingest(std::move(reports), ReportFormat::Native, clientAddress(request));
-  nlohmann::json answer{{"accepted", outcome.accepted},
-                        {"duplicates", outcome.duplicates},
-                        {"reportIDs", outcome.reportIDs}};
+  Ingestor::Outcome outcome =
+      ingestor.ingest(std::move(reports), ReportFormat::Native, clientAddress(request));
+  nlohmann::json answer{
+      {"accepted", outcome.accepted}, {"duplicates", outcome.duplicates}, {"reportIDs", outcome.reportIDs}};
   sendJson(response, 202, answer.dump());
 }
 
@@ -106,8 +106,10 @@ std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings) {
   using Request = Poco::Net::HTTPServerRequest;
   using Response = Poco::Net::HTTPServerResponse;
   return {
-      {"POST", "/api/v1", [&ingestor, settings](Request& q, Response& r) { postLegacy(ingestor, settings, q, r); }},
-      {"POST", "/api/v2/reports", [&ingestor, settings](Request& q, Response& r) { postReports(ingestor, settings, q, r); }},
+      {"POST", "/api/v1",
+       [&ingestor, settings](Request& q, Response& r) { postLegacy(ingestor, settings, q, r); }},
+      {"POST", "/api/v2/reports",
+       [&ingestor, settings](Request& q, Response& r) { postReports(ingestor, settings, q, r); }},
       {"GET", "/healthz", [&ingestor](Request&, Response& r) { getHealth(ingestor, r); }},
       {"GET", "/version", [](Request&, Response& r) { getVersion(r); }},
   };
@@ -146,7 +148,9 @@ void dispatch(const std::vector<Route>& routes, Poco::Net::HTTPServerRequest& re
     log.error(request.getMethod() + " " + path + ": " + e.what());
     if (!response.sent()) sendError(response, ApiError(500, "internal error"));
   }
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+  auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
+          .count();
   if (log.enabled(LogLevel::Info)) {
     char elapsed[32];
     std::snprintf(elapsed, sizeof elapsed, "%.1f ms", static_cast<double>(micros) / 1000.0);

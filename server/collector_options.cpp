@@ -13,10 +13,13 @@ ProgramSpec collectorProgram() {
   spec.coreSection = "collector";
   spec.sections = {{"collector",
                     {
-                        {"listen", OptionType::String, "127.0.0.1:8080", "address and port to serve HTTP on (port 0: any free port)", 0},
-                        {"max_body_size", OptionType::Size, "1MiB", "largest request body accepted; larger ones get 413", 0},
+                        {"listen", OptionType::String, "127.0.0.1:8080",
+                         "address and port to serve HTTP on (port 0: any free port)", 0},
+                        {"max_body_size", OptionType::Size, "1MiB",
+                         "largest request body accepted; larger ones get 413", 0},
                         {"threads", OptionType::Integer, "16", "HTTP worker threads", 0},
-                        {"max_queued", OptionType::Integer, "256", "connections waiting for a worker before new ones are refused", 0},
+                        {"max_queued", OptionType::Integer, "256",
+                         "connections waiting for a worker before new ones are refused", 0},
                         {"timeout", OptionType::Duration, "10s", "per-connection read and write timeout", 0},
                         {"plugin_dirs", OptionType::List, "", "more directories to load plugins from", 0},
                         {"log_level", OptionType::String, "info", "debug, info, warning or error", 0},
@@ -25,7 +28,10 @@ ProgramSpec collectorProgram() {
   spec.flags = {
       {"listen", "ADDR:PORT", "serve on this address (collector.listen)"},
       {"port", "PORT", "serve on this port, keeping the address (Spartakus' flag)"},
-      {"database", "SPEC", "storage: sqlite:PATH, postgres://..., bigquery://..., file:PATH, stdout; replaces the configured storages", true},
+      {"database", "SPEC",
+       "storage: sqlite:PATH, postgres://..., bigquery://..., file:PATH, stdout; replaces the configured "
+       "storages",
+       true},
   };
   return spec;
 }
@@ -42,7 +48,8 @@ void applyCollectorFlags(Startup& startup) {
   }
   if (cl.has("database")) {
     startup.config().removeWithPrefix("storage.");
-    for (const auto& spec : cl.values("database")) startup.addDestination(PluginKind::Storage, spec, "--database");
+    for (const auto& spec : cl.values("database"))
+      startup.addDestination(PluginKind::Storage, spec, "--database");
   }
 }
 

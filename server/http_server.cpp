@@ -15,7 +15,8 @@ namespace {
 class RouteHandler : public Poco::Net::HTTPRequestHandler {
  public:
   RouteHandler(const std::vector<Route>& routes, Logger& log) : routes_(routes), log_(log) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+  void handleRequest(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) override {
     dispatch(routes_, request, response, log_);
   }
 
@@ -54,10 +55,16 @@ HttpServer::HttpServer(std::vector<Route> routes, const HttpServerSettings& sett
 
 HttpServer::~HttpServer() = default;
 
-void HttpServer::start() { server_->start(); }
+void HttpServer::start() {
+  server_->start();
+}
 
-void HttpServer::stop() { server_->stopAll(false); }
+void HttpServer::stop() {
+  server_->stopAll(false);
+}
 
-unsigned short HttpServer::port() const { return server_->port(); }
+unsigned short HttpServer::port() const {
+  return server_->port();
+}
 
 }  // namespace kubecensus::server

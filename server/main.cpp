@@ -57,9 +57,9 @@ int serve(Startup& startup) {
 int main(int argc, char** argv) {
   Shutdown::install();
   return runMain("kubecensus-collector", [&] {
-  Startup startup(server::collectorProgram(), std::vector<std::string>(argv + 1, argv + argc));
-  server::applyCollectorFlags(startup);
-  if (int code = startup.finish(); code >= 0) return code;
-  return serve(startup);
+    Startup startup(server::collectorProgram(), std::vector<std::string>(argv + 1, argv + argc));
+    server::applyCollectorFlags(startup);
+    if (int code = startup.finish(); code >= 0) return code;
+    return serve(startup);
   });
 }

@@ -13,12 +13,15 @@
 namespace kubecensus {
 namespace {
 
-Location commandLineLocation(const std::string& flag) { return Location{"command line", 0, flag}; }
+Location commandLineLocation(const std::string& flag) {
+  return Location{"command line", 0, flag};
+}
 
 // Every (section, keys) pair an environment override may target: the program's own sections
 // and the plugin sections present in the config (their keys from the plugin's descriptor).
-std::vector<std::pair<std::string, std::vector<std::string>>> knownKeys(
-    const ProgramSpec& spec, const Config& config, const PluginRegistry& registry) {
+std::vector<std::pair<std::string, std::vector<std::string>>> knownKeys(const ProgramSpec& spec,
+                                                                        const Config& config,
+                                                                        const PluginRegistry& registry) {
   std::vector<std::pair<std::string, std::vector<std::string>>> known;
   for (const auto& section : spec.sections) {
     std::vector<std::string> keys;
@@ -62,11 +65,12 @@ std::vector<FlagSpec> commonFlags() {
 
 Startup::Startup(ProgramSpec spec, const std::vector<std::string>& args)
     : spec_(std::move(spec)),
-      commandLine_(args, [&] {
-        auto flags = commonFlags();
-        flags.insert(flags.end(), spec_.flags.begin(), spec_.flags.end());
-        return flags;
-      }()),
+      commandLine_(args,
+                   [&] {
+                     auto flags = commonFlags();
+                     flags.insert(flags.end(), spec_.flags.begin(), spec_.flags.end());
+                     return flags;
+                   }()),
       registry_(std::make_unique<PluginRegistry>()) {
   if (commandLine_.has("help") || commandLine_.has("version")) return;
   Environment env = currentEnvironment();
@@ -84,7 +88,8 @@ Startup::Startup(ProgramSpec spec, const std::vector<std::string>& args)
     setFromFlag(assignment.substr(0, dot), assignment.substr(dot + 1, eq - dot - 1),
                 assignment.substr(eq + 1), "--set " + assignment.substr(0, eq));
   }
-  if (auto level = commandLine_.value("log-level")) setFromFlag(spec_.coreSection, "log_level", *level, "--log-level");
+  if (auto level = commandLine_.value("log-level"))
+    setFromFlag(spec_.coreSection, "log_level", *level, "--log-level");
 }
 
 void Startup::loadPlugins() {
@@ -111,8 +116,8 @@ void Startup::addDefaultPlugins() {
   }
 }
 
-void Startup::setFromFlag(const std::string& section, const std::string& key,
-                          const std::string& value, const std::string& flag) {
+void Startup::setFromFlag(const std::string& section, const std::string& key, const std::string& value,
+                          const std::string& flag) {
   config_.getOrAdd(section, commandLineLocation(flag)).set(key, value, commandLineLocation(flag));
 }
 
@@ -143,13 +148,14 @@ int Startup::finish() {
     auto flags = spec_.flags;
     auto common = commonFlags();
     flags.insert(flags.end(), common.begin(), common.end());
-    std::cout << spec_.usage << "\nFlags:\n" << CommandLine::help(flags)
+    std::cout << spec_.usage << "\nFlags:\n"
+              << CommandLine::help(flags)
               << "\nExit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.\n";
     return kExitOk;
   }
   if (commandLine_.has("version")) {
-    std::cout << spec_.name << " " << kVersion << " (plugin ABI " << kPluginAbiMajor << "."
-              << kPluginAbiMinor << ", " << buildFingerprint() << ")\n";
+    std::cout << spec_.name << " " << kVersion << " (plugin ABI " << kPluginAbiMajor << "." << kPluginAbiMinor
+              << ", " << buildFingerprint() << ")\n";
     return kExitOk;
   }
   for (const auto& refusal : registry_->refusals())
@@ -179,9 +185,8 @@ std::string Startup::listPlugins() const {
     std::vector<const LoadedPlugin*> plugins;
     for (const auto& p : registry_->plugins())
       if (p.descriptor->kind == kind) plugins.push_back(&p);
-    std::sort(plugins.begin(), plugins.end(), [](auto* a, auto* b) {
-      return std::string(a->descriptor->name) < b->descriptor->name;
-    });
+    std::sort(plugins.begin(), plugins.end(),
+              [](auto* a, auto* b) { return std::string(a->descriptor->name) < b->descriptor->name; });
     out << toString(kind) << " plugins:\n";
     if (plugins.empty()) out << "  (none)\n";
     for (const auto* p : plugins) {

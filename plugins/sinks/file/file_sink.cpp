@@ -1,10 +1,10 @@
 // The `file` sink: appends each report as one JSON line (NDJSON) to a file, synced to disk
 // before the report counts as delivered.
+#include <fcntl.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <mutex>
-#include <unistd.h>
 
 #include "kubecensus/plugin/define_plugin.h"
 #include "kubecensus/plugin/sink.h"
@@ -56,8 +56,8 @@ const OptionSpec kOptions[] = {
 };
 
 const PluginDescriptor kDescriptor =
-    describePlugin(PluginKind::Sink, "file", "appends each report as one JSON line to a file",
-                   kOptions, &createPlugin<FileSink>, {0, "file", "path"});
+    describePlugin(PluginKind::Sink, "file", "appends each report as one JSON line to a file", kOptions,
+                   &createPlugin<FileSink>, {0, "file", "path"});
 
 }  // namespace
 

@@ -20,8 +20,8 @@ std::chrono::seconds parseRetryAfter(const std::string& value) {
   }
 }
 
-DeliveryResult classifyResponse(int status, const std::string& reason,
-                                const std::string& retryAfter, const std::string& body) {
+DeliveryResult classifyResponse(int status, const std::string& reason, const std::string& retryAfter,
+                                const std::string& body) {
   std::string detail = "HTTP " + std::to_string(status) + (reason.empty() ? "" : " " + reason);
   if (!body.empty()) detail += ": " + (body.size() > 300 ? body.substr(0, 300) + "..." : body);
   if (status >= 200 && status < 300) return DeliveryResult::delivered(detail);

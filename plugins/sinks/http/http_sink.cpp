@@ -29,8 +29,8 @@ void initializeTls() {
     Poco::Net::initializeSSL();
     Poco::Net::SSLManager::InvalidCertificateHandlerPtr reject(
         new Poco::Net::RejectCertificateHandler(false));
-    Poco::Net::Context::Ptr context(new Poco::Net::Context(
-        Poco::Net::Context::TLS_CLIENT_USE, "", Poco::Net::Context::VERIFY_RELAXED));
+    Poco::Net::Context::Ptr context(
+        new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", Poco::Net::Context::VERIFY_RELAXED));
     Poco::Net::SSLManager::instance().initializeClient(nullptr, reject, context);
   });
 }
@@ -70,9 +70,9 @@ std::unique_ptr<Poco::Net::HTTPClientSession> HttpSink::connect() const {
   std::unique_ptr<Poco::Net::HTTPClientSession> session;
   if (scheme_ == "https") {
     // Verify the peer against the configured CA, or the system store when none is given.
-    Poco::Net::Context::Ptr context(new Poco::Net::Context(
-        Poco::Net::Context::TLS_CLIENT_USE, "", "", caFile_, Poco::Net::Context::VERIFY_RELAXED, 9,
-        caFile_.empty()));
+    Poco::Net::Context::Ptr context(new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "",
+                                                           caFile_, Poco::Net::Context::VERIFY_RELAXED, 9,
+                                                           caFile_.empty()));
     session = std::make_unique<Poco::Net::HTTPSClientSession>(host_, port_, context);
   } else {
     session = std::make_unique<Poco::Net::HTTPClientSession>(host_, port_);
@@ -85,7 +85,8 @@ DeliveryResult HttpSink::deliver(const Report& report) {
   std::string body = encodeReport(report, format_, format_ == ReportFormat::Tectonic ? &account_ : nullptr);
   try {
     auto session = connect();
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, path_, Poco::Net::HTTPMessage::HTTP_1_1);
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, path_,
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
     request.setContentType("application/json");
     request.setContentLength(static_cast<std::streamsize>(body.size()));
     request.set("User-Agent", std::string("kubecensus-agent/") + kVersion);
@@ -99,7 +100,8 @@ DeliveryResult HttpSink::deliver(const Report& report) {
     return classifyResponse(static_cast<int>(response.getStatus()), response.getReason(),
                             response.get("Retry-After", ""), answer);
   } catch (const Poco::Exception& e) {
-    return DeliveryResult::retryLater(scheme_ + "://" + host_ + ":" + std::to_string(port_) + ": " + e.displayText());
+    return DeliveryResult::retryLater(scheme_ + "://" + host_ + ":" + std::to_string(port_) + ": " +
+                                      e.displayText());
   } catch (const std::exception& e) {
     return DeliveryResult::retryLater(e.what());
   }

@@ -13,8 +13,7 @@ using namespace kubecensus;
 
 class StdoutSink : public Sink {
  public:
-  explicit StdoutSink(const Options& options)
-      : format_(requireReportFormat(options.getString("format"))) {
+  explicit StdoutSink(const Options& options) : format_(requireReportFormat(options.getString("format"))) {
     if (format_ == ReportFormat::Tectonic)
       throw std::invalid_argument("format: tectonic needs an account; use the http sink");
   }

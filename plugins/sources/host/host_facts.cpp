@@ -37,8 +37,8 @@ std::string joinRoot(const std::string& root, const std::string& path) {
 
 std::string goArchitecture(const std::string& m) {
   static const std::map<std::string, std::string> names{
-      {"x86_64", "amd64"}, {"amd64", "amd64"},  {"aarch64", "arm64"}, {"arm64", "arm64"},
-      {"armv7l", "arm"},   {"armv6l", "arm"},   {"i386", "386"},      {"i686", "386"},
+      {"x86_64", "amd64"},    {"amd64", "amd64"}, {"aarch64", "arm64"},   {"arm64", "arm64"},
+      {"armv7l", "arm"},      {"armv6l", "arm"},  {"i386", "386"},        {"i686", "386"},
       {"ppc64le", "ppc64le"}, {"s390x", "s390x"}, {"riscv64", "riscv64"}, {"loongarch64", "loong64"}};
   auto it = names.find(m);
   return it == names.end() ? m : it->second;
@@ -87,12 +87,14 @@ HostFacts readHostFacts(const std::string& root) {
 
   std::optional<std::string> osRelease = readText(joinRoot(root, "/etc/os-release"));
   if (!osRelease) osRelease = readText(joinRoot(root, "/usr/lib/os-release"));
-  if (!osRelease) throw std::runtime_error("cannot read " + joinRoot(root, "/etc/os-release") + " or /usr/lib/os-release");
+  if (!osRelease)
+    throw std::runtime_error("cannot read " + joinRoot(root, "/etc/os-release") + " or /usr/lib/os-release");
   auto image = osImageFromOsRelease(*osRelease);
   if (!image) throw std::runtime_error("os-release has neither PRETTY_NAME nor NAME");
   facts.osImage = *image;
 
-  if (auto meminfo = readText(joinRoot(root, "/proc/meminfo"))) facts.memoryKi = memTotalKiFromMeminfo(*meminfo);
+  if (auto meminfo = readText(joinRoot(root, "/proc/meminfo")))
+    facts.memoryKi = memTotalKiFromMeminfo(*meminfo);
 
   for (const char* path : {"/etc/machine-id", "/var/lib/dbus/machine-id"}) {
     if (auto id = readText(joinRoot(root, path)); id && !trim(*id).empty()) {

@@ -8,13 +8,13 @@
 namespace kubecensus::host {
 
 struct HostFacts {
-  std::string operatingSystem;  // "linux" (lower-cased uname sysname, as GOOS)
-  std::string osImage;          // PRETTY_NAME from os-release, e.g. "Debian GNU/Linux 12 (bookworm)"
-  std::string kernelVersion;    // uname release
-  std::string architecture;     // GOARCH spelling: amd64, arm64, ...
-  long cpus = 0;                // online CPUs
+  std::string operatingSystem;        // "linux" (lower-cased uname sysname, as GOOS)
+  std::string osImage;                // PRETTY_NAME from os-release, e.g. "Debian GNU/Linux 12 (bookworm)"
+  std::string kernelVersion;          // uname release
+  std::string architecture;           // GOARCH spelling: amd64, arm64, ...
+  long cpus = 0;                      // online CPUs
   std::optional<long long> memoryKi;  // MemTotal, KiB
-  std::string machineIdentity;  // machine-id (or hostname if none): hashed before it leaves
+  std::string machineIdentity;        // machine-id (or hostname if none): hashed before it leaves
 };
 
 // Reads facts under `root` ("/" normally; "/host" when the host's filesystem is mounted into

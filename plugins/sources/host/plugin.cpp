@@ -11,10 +11,10 @@ const OptionSpec kOptions[] = {
      "where the host's filesystem is: / normally, /host when it is mounted into a container", 0},
 };
 
-const PluginDescriptor kDescriptor = describePlugin(
-    PluginKind::Source, "host",
-    "this machine as one node: OS image, kernel, architecture, CPUs, memory, anonymized ID",
-    kOptions, &createPlugin<host::HostSource>, {kPluginEnabledByDefault});
+const PluginDescriptor kDescriptor =
+    describePlugin(PluginKind::Source, "host",
+                   "this machine as one node: OS image, kernel, architecture, CPUs, memory, anonymized ID",
+                   kOptions, &createPlugin<host::HostSource>, {kPluginEnabledByDefault});
 
 }  // namespace
 

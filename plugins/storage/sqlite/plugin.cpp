@@ -7,7 +7,8 @@ namespace {
 using namespace kubecensus;
 
 const OptionSpec kOptions[] = {
-    {"path", OptionType::Path, "./var/kubecensus.db", "database file (created, with its directory, if missing)", 0},
+    {"path", OptionType::Path, "./var/kubecensus.db",
+     "database file (created, with its directory, if missing)", 0},
     {"synchronous", OptionType::String, "FULL",
      "SQLite synchronous mode: FULL survives power loss; NORMAL only process crashes", 0},
     {"busy_timeout", OptionType::Duration, "5s", "how long a write waits for another writer's lock", 0},

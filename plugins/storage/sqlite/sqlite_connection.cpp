@@ -16,19 +16,27 @@ Statement::Statement(sqlite3* db, const std::string& sql) : db_(db) {
   if (rc != SQLITE_OK) fail(db, rc, "cannot prepare '" + sql.substr(0, 60) + "'");
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
 void Statement::bind(int index, const std::string& value) {
   sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
 }
-void Statement::bind(int index, std::int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
+void Statement::bind(int index, std::int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+}
 void Statement::bind(int index, const std::optional<std::string>& value) {
-  if (value) bind(index, *value);
-  else sqlite3_bind_null(stmt_, index);
+  if (value)
+    bind(index, *value);
+  else
+    sqlite3_bind_null(stmt_, index);
 }
 void Statement::bind(int index, const std::optional<std::int64_t>& value) {
-  if (value) bind(index, *value);
-  else sqlite3_bind_null(stmt_, index);
+  if (value)
+    bind(index, *value);
+  else
+    sqlite3_bind_null(stmt_, index);
 }
 
 bool Statement::step() {
@@ -43,7 +51,9 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-std::int64_t Statement::columnInt(int index) const { return sqlite3_column_int64(stmt_, index); }
+std::int64_t Statement::columnInt(int index) const {
+  return sqlite3_column_int64(stmt_, index);
+}
 std::string Statement::columnText(int index) const {
   const unsigned char* text = sqlite3_column_text(stmt_, index);
   return text ? std::string(reinterpret_cast<const char*>(text)) : std::string();
@@ -53,8 +63,8 @@ Connection::Connection(const std::string& path) : path_(path) {
   int rc = sqlite3_open_v2(path.c_str(), &db_,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
-    std::string message = "cannot open SQLite database " + path + ": " +
-                          (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+    std::string message =
+        "cannot open SQLite database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
     sqlite3_close(db_);
     db_ = nullptr;
     throw SqliteError(message, rc);
@@ -62,7 +72,9 @@ Connection::Connection(const std::string& path) : path_(path) {
   sqlite3_extended_result_codes(db_, 1);
 }
 
-Connection::~Connection() { sqlite3_close_v2(db_); }
+Connection::~Connection() {
+  sqlite3_close_v2(db_);
+}
 
 void Connection::exec(const std::string& sql) {
   char* error = nullptr;
@@ -74,6 +86,8 @@ void Connection::exec(const std::string& sql) {
   }
 }
 
-int Connection::changes() const { return sqlite3_changes(db_); }
+int Connection::changes() const {
+  return sqlite3_changes(db_);
+}
 
 }  // namespace kubecensus::sqlite
