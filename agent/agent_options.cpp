@@ -42,6 +42,7 @@ ProgramSpec agentProgram() {
       {"cluster-id", "ID", "cluster identifier (agent.cluster_id)"},
       {"period", "DURATION", "time between reports, e.g. 24h, 30m (agent.period)"},
       {"once", "", "send one report and exit (same as --period 0)"},
+      {"extensions", "PATH", "report the key/value pairs of a JSON file or directory of them (source.extensions)"},
       {"database", "SPEC",
        "sink: http(s)://host[:port][/base], stdout, file:PATH; replaces the configured sinks", true},
   };
@@ -53,6 +54,7 @@ void applyAgentFlags(Startup& startup) {
   if (auto id = cl.value("cluster-id")) startup.setFromFlag("agent", "cluster_id", *id, "--cluster-id");
   if (auto period = cl.value("period")) startup.setFromFlag("agent", "period", *period, "--period");
   if (cl.has("once")) startup.setFromFlag("agent", "period", "0", "--once");
+  if (auto path = cl.value("extensions")) startup.setFromFlag("source.extensions", "path", *path, "--extensions");
   if (cl.has("database")) {
     startup.config().removeWithPrefix("sink.");
     for (const auto& spec : cl.values("database"))

@@ -54,9 +54,9 @@ Report AgentRuntime::collect() {
   report.clusterID = clusterID_;
   report.generatedAt = nowMicros();
   report.agent = {"kubecensus-agent", kVersion};
-  ReportBuilder builder(report);
   for (auto& [name, source] : sources_) {
     AgentCollectContext context(log_.child(name), salt_);
+    ReportBuilder builder(report, name);
     try {
       source->collect(context, builder);
     } catch (const std::exception& e) {

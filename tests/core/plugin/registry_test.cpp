@@ -70,7 +70,7 @@ TEST_CASE("a loaded source is created with its options and collects") {
       plugin, Options(std::map<std::string, std::string>{{"greeting", "hi"}}));
   REQUIRE(source);
   Report report;
-  ReportBuilder builder(report);
+  ReportBuilder builder(report, "source.fixture");
   TestContext context;
   source->collect(context, builder);
   REQUIRE(report.extensions.size() == 1);

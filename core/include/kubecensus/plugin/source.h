@@ -26,18 +26,22 @@ class CollectContext {
 };
 
 // The only way a source writes into a report, so the host controls what can be added.
+// The host makes one per source, so errors are attributed to it.
 class ReportBuilder {
  public:
-  explicit ReportBuilder(Report& report) : report_(report) {}
+  ReportBuilder(Report& report, std::string source) : report_(report), source_(std::move(source)) {}
   void setMasterVersion(std::string version) { report_.masterVersion = std::move(version); }
   void addNode(Node node) { report_.nodes.push_back(std::move(node)); }
   void addExtension(std::string name, std::string value) {
     report_.extensions.push_back({std::move(name), std::move(value)});
   }
+  // Records a problem that left out part of this source's data; the pass goes on.
+  void addError(std::string message) { report_.errors.push_back({source_, std::move(message)}); }
   const Report& report() const { return report_; }
 
  private:
   Report& report_;
+  std::string source_;
 };
 
 class Source : public Plugin {
