@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps configure build run test clean
+.PHONY: all deps configure build run test clean docs
 
 all: build
 
@@ -24,3 +24,7 @@ test: build
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# The configuration reference is generated from the option tables; a test checks it is current.
+docs: build
+	@scripts/generate-config-reference $(BUILD_DIR) > docs/configuration.md

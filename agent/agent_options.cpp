@@ -14,7 +14,6 @@ std::string defaultStateDir() {
 }
 
 ProgramSpec agentProgram() {
-  static const std::string stateDir = defaultStateDir();  // outlives the OptionSpec pointing at it
   ProgramSpec spec;
   spec.name = "kubecensus-agent";
   spec.usage =
@@ -32,8 +31,10 @@ ProgramSpec agentProgram() {
             "cluster identifier sent with each report; empty: a random UUID made once and kept in state_dir",
             0},
            {"period", OptionType::Duration, "24h", "time between reports; 0 sends one report and exits", 0},
-           {"state_dir", OptionType::Path, stateDir.c_str(),
-            "where the agent keeps its secret salt and generated cluster ID", 0},
+           {"state_dir", OptionType::String, "",
+            "where the agent keeps its secret salt and generated cluster ID; empty: /var/lib/kubecensus "
+            "for root, else $XDG_STATE_HOME/kubecensus or ~/.local/state/kubecensus",
+            0},
            {"plugin_dirs", OptionType::List, "", "more directories to load plugins from", 0},
            {"log_level", OptionType::String, "info", "debug, info, warning or error", 0},
        }}};

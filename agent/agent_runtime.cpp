@@ -1,5 +1,6 @@
 #include "agent_runtime.h"
 
+#include "agent_options.h"
 #include "kubecensus/report/time.h"
 #include "kubecensus/report/uuid.h"
 #include "kubecensus/util/hmac.h"
@@ -30,7 +31,8 @@ class AgentCollectContext : public CollectContext {
 AgentRuntime::AgentRuntime(const ValidatedConfig& config, const PluginRegistry& registry, Logger& log)
     : log_(log) {
   const Options& agent = config.section("agent");
-  StateDir state(agent.getString("state_dir"));
+  std::string stateDir = agent.getString("state_dir");
+  StateDir state(stateDir.empty() ? defaultStateDir() : stateDir);
   salt_ = state.readOrCreate("salt", [] { return randomHex(32); });
   clusterID_ = agent.getString("cluster_id");
   if (clusterID_.empty()) clusterID_ = state.readOrCreate("cluster-id", [] { return randomUuid(); });

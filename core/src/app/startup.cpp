@@ -56,6 +56,7 @@ std::vector<FlagSpec> commonFlags() {
       {"set", "SECTION.KEY=VALUE", "set one configuration value, e.g. --set agent.period=1h", true},
       {"log-level", "LEVEL", "debug, info, warning or error"},
       {"list-plugins", "", "print every plugin found, with its options, and exit"},
+      {"config-reference", "", "print every configuration section and option as Markdown, and exit"},
       {"check-config", "", "validate the configuration, print each problem, exit 2 if any"},
       {"print-config", "", "print the effective configuration (secrets masked) and exit"},
       {"version", "", "print the version and exit"},
@@ -160,6 +161,10 @@ int Startup::finish() {
   }
   for (const auto& refusal : registry_->refusals())
     std::cerr << spec_.name << ": plugin refused: " << refusal.str() << '\n';
+  if (commandLine_.has("config-reference")) {
+    std::cout << configReference();
+    return registry_->refusals().empty() ? kExitOk : kExitUsage;
+  }
   if (commandLine_.has("list-plugins")) {
     std::cout << listPlugins();
     return registry_->refusals().empty() ? kExitOk : kExitUsage;
@@ -179,14 +184,19 @@ int Startup::finish() {
   return ok ? -1 : kExitUsage;
 }
 
+std::vector<const LoadedPlugin*> Startup::pluginsOfKind(PluginKind kind) const {
+  std::vector<const LoadedPlugin*> plugins;
+  for (const auto& p : registry_->plugins())
+    if (p.descriptor->kind == kind) plugins.push_back(&p);
+  std::sort(plugins.begin(), plugins.end(),
+            [](auto* a, auto* b) { return std::string(a->descriptor->name) < b->descriptor->name; });
+  return plugins;
+}
+
 std::string Startup::listPlugins() const {
   std::ostringstream out;
   for (PluginKind kind : spec_.pluginKinds) {
-    std::vector<const LoadedPlugin*> plugins;
-    for (const auto& p : registry_->plugins())
-      if (p.descriptor->kind == kind) plugins.push_back(&p);
-    std::sort(plugins.begin(), plugins.end(),
-              [](auto* a, auto* b) { return std::string(a->descriptor->name) < b->descriptor->name; });
+    std::vector<const LoadedPlugin*> plugins = pluginsOfKind(kind);
     out << toString(kind) << " plugins:\n";
     if (plugins.empty()) out << "  (none)\n";
     for (const auto* p : plugins) {
@@ -226,6 +236,46 @@ int runMain(const std::string& program, const std::function<int()>& body) {
     std::cerr << program << ": " << e.what() << "\n";
     return kExitFailure;
   }
+}
+
+namespace {
+
+void optionTable(std::ostringstream& out, const OptionSpec* options, std::size_t count) {
+  out << "| key | type | default | description |\n|---|---|---|---|\n";
+  for (std::size_t i = 0; i < count; ++i) {
+    const OptionSpec& o = options[i];
+    std::string def = (o.flags & kOptionRequired) ? "*required*"
+                      : (o.defaultValue && *o.defaultValue) ? "`" + std::string(o.defaultValue) + "`"
+                                                              : "";
+    out << "| `" << o.name << "` | " << toString(o.type) << " | " << def << " | " << o.description
+        << " |\n";
+  }
+  out << "\n";
+}
+
+}  // namespace
+
+std::string Startup::configReference() const {
+  std::ostringstream out;
+  out << "## " << spec_.name << "\n\n";
+  for (const auto& section : spec_.sections) {
+    out << "### [" << section.name << "]\n\n";
+    optionTable(out, section.options.data(), section.options.size());
+  }
+  out << "Every plugin section below also takes `type` (the plugin to run; default: the section's "
+         "name, so `[sink.backup]` with `type = http` is a second http sink) and `enabled` "
+         "(default `true`).\n\n";
+  for (PluginKind kind : spec_.pluginKinds) {
+    for (const auto* p : pluginsOfKind(kind)) {
+      const PluginDescriptor& d = *p->descriptor;
+      out << "### [" << sectionPrefix(kind) << "." << d.name << "] — " << toString(kind) << " plugin `"
+          << d.name << "`\n\n" << (d.description ? d.description : "") << ".";
+      if (d.specSchemes) out << " Destination schemes: `" << d.specSchemes << "`.";
+      out << "\n\n";
+      optionTable(out, d.options, d.optionCount);
+    }
+  }
+  return out.str();
 }
 
 ListenAddress parseListenAddress(const std::string& text) {

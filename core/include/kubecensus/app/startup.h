@@ -64,6 +64,9 @@ class Startup {
   // collector's sqlite storage).
   void addDefaultPlugins();
   std::string listPlugins() const;
+  std::vector<const LoadedPlugin*> pluginsOfKind(PluginKind kind) const;  // sorted by name
+  // Markdown: the program's own sections and every plugin's options (docs/configuration.md).
+  std::string configReference() const;
 
   ProgramSpec spec_;
   CommandLine commandLine_;
