@@ -100,6 +100,16 @@ void getVersion(Poco::Net::HTTPServerResponse& response) {
   sendJson(response, 200, answer.dump());
 }
 
+// An error can leave the request body unread: 413 and 415 are refused before it is read,
+// 404 and 405 never look at it. On a kept-alive connection those bytes would be parsed as the
+// next request, so an error answer to a request that carried a body closes the connection.
+void closeIfBodyMayBeUnread(const Poco::Net::HTTPServerRequest& request,
+                            Poco::Net::HTTPServerResponse& response) {
+  bool hasBody = request.getChunkedTransferEncoding() ||
+                 (request.hasContentLength() && request.getContentLength64() > 0);
+  if (hasBody) response.setKeepAlive(false);
+}
+
 }  // namespace
 
 std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings) {
@@ -143,10 +153,16 @@ void dispatch(const std::vector<Route>& routes, Poco::Net::HTTPServerRequest& re
     status = response.getStatus();
   } catch (const ApiError& e) {
     status = e.status();
-    if (!response.sent()) sendError(response, e);
+    if (!response.sent()) {
+      closeIfBodyMayBeUnread(request, response);
+      sendError(response, e);
+    }
   } catch (const std::exception& e) {
     log.error(request.getMethod() + " " + path + ": " + e.what());
-    if (!response.sent()) sendError(response, ApiError(500, "internal error"));
+    if (!response.sent()) {
+      closeIfBodyMayBeUnread(request, response);
+      sendError(response, ApiError(500, "internal error"));
+    }
   }
   auto micros =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)

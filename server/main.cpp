@@ -1,5 +1,6 @@
 // kubecensus-collector: accepts usage reports over HTTP and stores them.
 #include <iostream>
+#include <stdexcept>
 
 #include "collector_options.h"
 #include "http_server.h"
@@ -21,7 +22,13 @@ int serve(Startup& startup) {
   for (const auto& configured : startup.validated().plugins) {
     const LoadedPlugin& plugin = startup.registry().require(PluginKind::Storage, configured.plugin);
     std::string name = std::string(sectionPrefix(configured.kind)) + "." + configured.instance;
-    storages.push_back({name, startup.registry().create<Storage>(plugin, configured.options)});
+    // The configuration was validated; a storage that cannot start now (its database cannot
+    // be opened or created) is a runtime failure, exit 1, not a usage error.
+    try {
+      storages.push_back({name, startup.registry().create<Storage>(plugin, configured.options)});
+    } catch (const PluginError& e) {
+      throw std::runtime_error(name + ": " + e.what());
+    }
     log.info("storage " + name + " (" + configured.plugin + ") ready");
   }
   if (storages.empty()) {

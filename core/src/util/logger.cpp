@@ -49,10 +49,12 @@ std::optional<LogLevel> parseLogLevel(std::string_view text) {
 Logger::Logger(std::string component, LogLevel level)
     : component_(std::move(component)), level_(level) {}
 
-Logger Logger::child(std::string_view component) const {
-  return Logger(component_.empty() ? std::string(component)
-                                   : component_ + "/" + std::string(component),
-                level_);
+Logger Logger::child(std::string_view component) {
+  Logger child(component_.empty() ? std::string(component)
+                                  : component_ + "/" + std::string(component),
+               level_);
+  child.output_ = output_ ? output_ : this;
+  return child;
 }
 
 void Logger::write(LogLevel level, std::string_view message) {
@@ -65,7 +67,7 @@ void Logger::write(LogLevel level, std::string_view message) {
   line += ": ";
   line += message;
   line += '\n';
-  emit(line);
+  (output_ ? output_ : this)->emit(line);
 }
 
 void Logger::emit(std::string_view line) {

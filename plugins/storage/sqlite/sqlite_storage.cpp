@@ -41,7 +41,13 @@ SqliteStorage::SqliteStorage(const Options& options) {
                                 options.getString("synchronous") + "'");
   std::string path = options.getString("path");
   auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent);
+  if (!parent.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(parent, error);
+    if (error)
+      throw std::runtime_error("cannot create the directory " + parent.string() + " of database " + path +
+                               ": " + error.message());
+  }
   db_ = std::make_unique<Connection>(path);
   db_->exec("PRAGMA busy_timeout = " + std::to_string(options.getDuration("busy_timeout").count()));
   db_->exec("PRAGMA journal_mode = WAL");

@@ -88,12 +88,14 @@ TEST_CASE("mistakes are usage errors naming the flag", "[command_line]") {
   CHECK_THAT(usageErrorOf({"--cluster-id", "x"}), Catch::Contains("unknown flag --cluster-id"));
   CHECK_THAT(usageErrorOf({"--cluster-id=x"}), Catch::Contains("unknown flag --cluster-id"));
   CHECK_THAT(usageErrorOf({"-x"}), Catch::Contains("unknown flag"));
-  CHECK_THAT(usageErrorOf({"--period"}), Catch::Contains("--period") && Catch::Contains("needs a value") &&
-                                             Catch::Contains("DURATION"));
-  CHECK_THAT(usageErrorOf({"--once", "--config"}), Catch::Contains("--config") && Catch::Contains("needs a value"));
+  CHECK_THAT(usageErrorOf({"--period"}),
+             Catch::Contains("--period") && Catch::Contains("needs a value") && Catch::Contains("DURATION"));
+  CHECK_THAT(usageErrorOf({"--once", "--config"}),
+             Catch::Contains("--config") && Catch::Contains("needs a value"));
   CHECK_THAT(usageErrorOf({"--period=1h", "--period", "2h"}),
              Catch::Contains("--period") && Catch::Contains("more than once"));
-  CHECK_THAT(usageErrorOf({"--once", "--once"}), Catch::Contains("--once") && Catch::Contains("more than once"));
+  CHECK_THAT(usageErrorOf({"--once", "--once"}),
+             Catch::Contains("--once") && Catch::Contains("more than once"));
 }
 
 TEST_CASE("no arguments, nothing set", "[command_line]") {

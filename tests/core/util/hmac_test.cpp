@@ -33,7 +33,8 @@ TEST_CASE("hmacSha256Hex matches the RFC 4231 test vectors", "[hmac]") {
 TEST_CASE("hmacSha256Hex uses every byte of key and data, NULs included", "[hmac]") {
   using namespace std::string_literals;
   // Reference values computed with Python's hmac module.
-  CHECK(hmacSha256Hex("k\0ey"s, "da\0ta"s) == "4f9c85c159275756e3761e92db1874738237297476f3ca6efb96f306a6125315");
+  CHECK(hmacSha256Hex("k\0ey"s, "da\0ta"s) ==
+        "4f9c85c159275756e3761e92db1874738237297476f3ca6efb96f306a6125315");
   CHECK(hmacSha256Hex("", "") == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
   // The key matters: same data, different salt, different ID.
   CHECK(hmacSha256Hex("salt-a", "machine-id:1") != hmacSha256Hex("salt-b", "machine-id:1"));

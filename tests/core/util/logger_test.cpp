@@ -5,7 +5,9 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
+#include <optional>
 #include <regex>
 #include <string>
 #include <thread>
@@ -57,12 +59,35 @@ class StderrCapture {
   int saved_ = -1;
 };
 
+// Sets TZ for a scope.
+class TimeZoneGuard {
+ public:
+  explicit TimeZoneGuard(const char* zone) {
+    if (const char* old = std::getenv("TZ")) saved_ = old;
+    ::setenv("TZ", zone, 1);
+    ::tzset();
+  }
+  ~TimeZoneGuard() {
+    if (saved_)
+      ::setenv("TZ", saved_->c_str(), 1);
+    else
+      ::unsetenv("TZ");
+    ::tzset();
+  }
+
+ private:
+  std::optional<std::string> saved_;
+};
+
 // "2026-11-23T18:00:00.123Z info  component: message\n"
-const std::regex kLine(R"(^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{3}Z (debug|info |warn |error) ([^:]*): (.*)\n$)");
+const std::regex kLine(
+    R"(^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{3}Z (debug|info |warn |error) ([^:]*): (.*)\n$)");
 
 }  // namespace
 
 TEST_CASE("a log line is an UTC timestamp, the padded level, the component and the message", "[logger]") {
+  // A local time zone far from UTC (POSIX form, no tzdata needed), so local time would show.
+  TimeZoneGuard zone("KCT-5:30");
   CapturingLogger log("collector", LogLevel::Debug);
   std::time_t before = std::time(nullptr);
   log.info("listening on 127.0.0.1:8080");

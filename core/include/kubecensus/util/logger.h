@@ -26,8 +26,9 @@ class Logger {
   void warning(std::string_view message) { write(LogLevel::Warning, message); }
   void error(std::string_view message) { write(LogLevel::Error, message); }
 
-  // A logger for a sub-component sharing this one's level and output.
-  Logger child(std::string_view component) const;
+  // A logger for a sub-component sharing this one's level and output: it writes through this
+  // logger's emit() (so a subclass's output too), and must not outlive it.
+  Logger child(std::string_view component);
 
  protected:
   virtual void emit(std::string_view line);
@@ -36,6 +37,7 @@ class Logger {
   void write(LogLevel level, std::string_view message);
   std::string component_;
   LogLevel level_;
+  Logger* output_ = nullptr;  // the logger whose emit() a child writes through; not owned
 };
 
 }  // namespace kubecensus

@@ -1,0 +1,349 @@
+// The collector's HTTP API through the real binary: what it stores, and how it refuses.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "collector_fixture.h"
+#include "kubecensus/version.h"
+
+using namespace kctest;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kNative = "kubecensus.report/v2";
+
+// A valid native report with this ID; `padding` spaces before the closing brace.
+std::string nativeReport(const std::string& reportID, std::size_t padding = 0) {
+  json capacity = json::array({json::object({{"resource", "cpu"}, {"value", "2"}})});
+  json node = json::object({{"operatingSystem", "linux"}, {"capacity", capacity}});
+  json report = json::object({{"schema", kNative},
+                              {"reportID", reportID},
+                              {"clusterID", "c0ffee00-0000-4000-8000-000000000001"},
+                              {"generatedAt", "2026-11-23T18:00:00Z"},
+                              {"agent", json::object({{"name", "kubecensus-agent"}, {"version", "0.1.0"}})},
+                              {"nodes", json::array({node})}});
+  std::string text = report.dump();
+  text.insert(text.size() - 1, std::string(padding, ' '));
+  return text;
+}
+
+// Checks the shape every error answer has and returns its "error" object.
+json errorOf(const HttpAnswer& answer, int status) {
+  INFO("HTTP " << answer.status << ": " << answer.body);
+  CHECK(answer.status == status);
+  CHECK(answer.header("Content-Type") == "application/json");
+  json body = json::parse(answer.body);  // throws, failing the test, if it is not JSON
+  REQUIRE(body.is_object());
+  REQUIRE(body.contains("error"));
+  const json& error = body["error"];
+  CHECK(error["code"] == status);
+  REQUIRE(error["message"].is_string());
+  CHECK_FALSE(error["message"].get<std::string>().empty());
+  return error;
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+bool contains(const json& text, const std::string& needle) {
+  return text.is_string() && contains(text.get<std::string>(), needle);
+}
+
+}  // namespace
+
+TEST_CASE("a Spartakus v1 record posted to /api/v1 is stored once however often it is sent") {
+  Collector collector;
+  const std::string seed = fixture("seeds/spartakus-v1.json");
+
+  const auto before = nowMicros();
+  HttpAnswer first = collector.post("/api/v1", seed);
+  const auto after = nowMicros();
+  INFO(first.body);
+  CHECK(first.status == 204);
+  CHECK(first.body.empty());
+
+  auto rows = collector.reports();
+  REQUIRE(rows.size() == 1);
+  const StoredReport stored = rows[0];
+  CHECK(stored.receivedAs == "spartakus-v1");
+  CHECK(stored.receivedFrom == "127.0.0.1");
+  CHECK(stored.receivedAt >= before);
+  CHECK(stored.receivedAt <= after);
+  CHECK(stored.clusterID == "2f9c93d3-156c-47aa-8802-578ffca9b50e");
+  CHECK(stored.masterVersion == std::optional<std::string>("v1.3.5"));
+  CHECK(stored.generatedAt == std::optional<std::int64_t>(867530909031976));  // µs, as in the seed
+  CHECK(stored.nodeCount == 2);
+  CHECK(stored.reportID.size() == 36);
+  CHECK(stored.reportID[14] == '5');  // derived from the content: a name-based (v5) UUID
+  json report = json::parse(stored.report);
+  CHECK(report["receivedAs"] == "spartakus-v1");
+  CHECK(report["receivedFrom"] == "127.0.0.1");
+  CHECK(report["agent"]["version"] == "v1.0.0");
+  CHECK(report["nodes"][1]["id"] == "5b919a15947b0680277acddf68d4b7aa");
+
+  // A retry is accepted the same way and changes nothing.
+  HttpAnswer second = collector.post("/api/v1", seed);
+  CHECK(second.status == 204);
+  rows = collector.reports();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].reportID == stored.reportID);
+  CHECK(rows[0].receivedAt == stored.receivedAt);
+}
+
+TEST_CASE("the tectonic README example (with its trailing comma) is stored without its account secret") {
+  Collector collector;
+  const std::string seed = fixture("seeds/tectonic.json");
+  const std::string secret = "dhaowd2n3ngsj3d-9";
+  REQUIRE(contains(seed, secret));
+  REQUIRE(contains(seed, "\"1437174715\",\n  },"));  // the verbatim example, trailing comma and all
+
+  const auto before = nowMicros();
+  HttpAnswer answer = collector.post("/api/v1", seed);
+  const auto after = nowMicros();
+  INFO(answer.body);
+  CHECK(answer.status == 204);
+
+  auto rows = collector.reports();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].receivedAs == "tectonic");
+  CHECK(rows[0].receivedFrom == "127.0.0.1");
+  CHECK(rows[0].receivedAt >= before);
+  CHECK(rows[0].receivedAt <= after);
+  CHECK(rows[0].clusterID == "612e0f99-1912-4647-831d-ba4c3d918b66");
+  CHECK(rows[0].nodeCount == 1);
+  CHECK(json::parse(rows[0].report)["accountID"] == "238dcbc5-4562-4fe3-9d8b-dc67911a7376");
+  CHECK_FALSE(contains(rows[0].report, secret));
+
+  // Every byte SQLite keeps (the main file and, if still there, its WAL and shared memory),
+  // after a clean shutdown has checkpointed the WAL into the main file.
+  REQUIRE(collector.stop() == 0);
+  std::string bytes;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::string path = collector.dbPath() + suffix;
+    if (std::filesystem::exists(path)) bytes += readFile(path);
+  }
+  CHECK(contains(bytes, "612e0f99-1912-4647-831d-ba4c3d918b66"));  // the scan sees stored text
+  CHECK_FALSE(contains(bytes, secret));
+}
+
+TEST_CASE("malformed JSON is answered 400 with the line and column and nothing is stored") {
+  Collector collector;
+  const std::string broken = "{\n  \"schema\": \"kubecensus.report/v2\",\n  \"reportID\": oops\n}";
+
+  json native = errorOf(collector.post("/api/v2/reports", broken), 400);
+  CHECK(contains(native["message"], "line 3, column"));
+  CHECK_FALSE(native.contains("field"));
+
+  json legacy = errorOf(collector.post("/api/v1", broken), 400);
+  CHECK(contains(legacy["message"], "line 3, column"));
+
+  // The native endpoint is strict: the trailing comma /api/v1 tolerates is an error here,
+  // reported at the comma itself (line 5 of the tectonic example, column 33).
+  json strict = errorOf(collector.post("/api/v2/reports", fixture("seeds/tectonic.json")), 400);
+  CHECK(contains(strict["message"], "line 5, column 33"));
+  CHECK(contains(strict["message"], "trailing comma"));
+
+  CHECK(collector.reports().empty());
+}
+
+TEST_CASE("a Content-Type other than application/json is answered 415") {
+  Collector collector;
+  const std::string report = nativeReport("11111111-1111-4111-8111-111111111111");
+
+  json wrong = errorOf(collector.post("/api/v2/reports", report, "text/plain"), 415);
+  CHECK(contains(wrong["message"], "application/json"));
+  CHECK(contains(wrong["message"], "text/plain"));
+  errorOf(collector.post("/api/v1", fixture("seeds/spartakus-v1.json"), "application/x-www-form-urlencoded"),
+          415);
+  errorOf(collector.post("/api/v2/reports", report, ""), 415);  // no Content-Type at all
+  CHECK(collector.reports().empty());
+
+  // The same body with the right type is accepted: the type was the only problem.
+  CHECK(collector.post("/api/v2/reports", report, "application/json; charset=utf-8").status == 202);
+  CHECK(collector.reports().size() == 1);
+}
+
+TEST_CASE("a body over collector.max_body_size is answered 413 with Content-Length or chunked") {
+  Collector collector({"--set", "collector.max_body_size=1KiB"});
+  const std::string big = nativeReport("22222222-2222-4222-8222-222222222222", 3000);
+  const std::string bigChunked = nativeReport("33333333-3333-4333-8333-333333333333", 3000);
+  const std::string small = nativeReport("44444444-4444-4444-8444-444444444444");
+  REQUIRE(big.size() > 1024);
+  REQUIRE(small.size() < 1024);
+
+  json declared = errorOf(httpRequest(collector.port(), {"POST", "/api/v2/reports", big}), 413);
+  CHECK(contains(declared["message"], "1024 bytes"));
+  errorOf(httpRequest(collector.port(), {"POST", "/api/v1", fixture("seeds/spartakus-v1.json")}), 413);
+  json chunked = errorOf(
+      httpRequest(collector.port(), {"POST", "/api/v2/reports", bigChunked, "application/json", true}), 413);
+  CHECK(contains(chunked["message"], "1024 bytes"));
+
+  // A chunked body under the limit is read and accepted: the size was the only problem.
+  HttpAnswer accepted =
+      httpRequest(collector.port(), {"POST", "/api/v2/reports", small, "application/json", true});
+  INFO(accepted.body);
+  CHECK(accepted.status == 202);
+  auto rows = collector.reports();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].reportID == "44444444-4444-4444-8444-444444444444");
+}
+
+TEST_CASE("a connection stays usable after a request was refused before its body was read") {
+  Collector collector({"--set", "collector.max_body_size=1KiB"});
+  const std::string big = nativeReport("55555555-5555-4555-8555-555555555555", 3000);
+  Poco::Net::HTTPClientSession session("127.0.0.1", collector.port());
+  session.setTimeout(Poco::Timespan(5, 0));
+  session.setKeepAlive(true);
+
+  // The refused body must not be read as the next request on the same connection.
+  CHECK(send(session, {"POST", "/api/v2/reports", big}).status == 413);
+  CHECK(send(session, {"GET", "/healthz", std::nullopt}).status == 200);
+  CHECK(send(session, {"POST", "/api/v2/reports", big, "application/json", true}).status == 413);
+  CHECK(send(session, {"GET", "/healthz", std::nullopt}).status == 200);
+  CHECK(send(session, {"POST", "/api/v2/reports", big.substr(0, 900) + "}", "text/plain"}).status == 415);
+  CHECK(send(session, {"GET", "/healthz", std::nullopt}).status == 200);
+  CHECK(send(session, {"POST", "/nowhere", std::string(900, 'x')}).status == 404);
+  CHECK(send(session, {"GET", "/healthz", std::nullopt}).status == 200);
+  // An error after the whole body was read leaves nothing behind either.
+  CHECK(send(session, {"POST", "/api/v2/reports", "{\"x\": 1}"}).status == 422);
+  CHECK(send(session, {"GET", "/version", std::nullopt}).status == 200);
+  CHECK(collector.reports().empty());
+}
+
+TEST_CASE("unknown paths are answered 404 and wrong methods 405 with Allow") {
+  Collector collector;
+
+  json missing = errorOf(collector.get("/api/v3/reports"), 404);
+  CHECK(contains(missing["message"], "/api/v3/reports"));
+  errorOf(collector.post("/reports", nativeReport("66666666-6666-4666-8666-666666666666")), 404);
+
+  HttpAnswer getLegacy = collector.get("/api/v1");
+  errorOf(getLegacy, 405);
+  CHECK(getLegacy.header("Allow") == "POST");
+  HttpAnswer getReports = collector.get("/api/v2/reports");
+  errorOf(getReports, 405);
+  CHECK(getReports.header("Allow") == "POST");
+  HttpAnswer postHealth = collector.post("/healthz", "{}");
+  errorOf(postHealth, 405);
+  CHECK(postHealth.header("Allow") == "GET");
+
+  CHECK(collector.reports().empty());
+}
+
+TEST_CASE("a native report that breaks the schema is answered 422 naming the field") {
+  Collector collector;
+  json report = json::parse(nativeReport("77777777-7777-4777-8777-777777777777"));
+
+  json wrongType = report;
+  wrongType["nodes"][0]["capacity"] = "lots";
+  json error = errorOf(collector.post("/api/v2/reports", wrongType.dump()), 422);
+  CHECK(error["field"] == "nodes[0].capacity");
+  CHECK(contains(error["message"], "must be an array"));
+
+  json unknownKey = report;
+  unknownKey["hostname"] = "build-7.example.com";
+  CHECK(errorOf(collector.post("/api/v2/reports", unknownKey.dump()), 422)["field"] == "hostname");
+
+  json badID = report;
+  badID["reportID"] = "not-a-uuid";
+  CHECK(errorOf(collector.post("/api/v2/reports", badID.dump()), 422)["field"] == "reportID");
+
+  // One bad report in a batch refuses the whole batch, naming its index.
+  json batch = json::array({json::parse(nativeReport("88888888-8888-4888-8888-888888888888")), wrongType});
+  CHECK(errorOf(collector.post("/api/v2/reports", batch.dump()), 422)["field"] == "[1].nodes[0].capacity");
+
+  // A Spartakus record without its clusterID, on the legacy endpoint.
+  json spartakus = json::parse(fixture("seeds/spartakus-v1.json"));
+  spartakus.erase("clusterID");
+  CHECK(errorOf(collector.post("/api/v1", spartakus.dump()), 422)["field"] == "clusterID");
+
+  CHECK(collector.reports().empty());
+  // The report itself was fine: with the field right it is stored.
+  CHECK(collector.post("/api/v2/reports", report.dump()).status == 202);
+  CHECK(collector.reports().size() == 1);
+}
+
+TEST_CASE("/api/v2/reports takes an array of native reports and counts duplicates") {
+  Collector collector;
+  const std::vector<std::string> ids{"aaaaaaaa-0000-4000-8000-000000000001",
+                                     "aaaaaaaa-0000-4000-8000-000000000002",
+                                     "aaaaaaaa-0000-4000-8000-000000000003"};
+  json batch = json::array();
+  for (const auto& id : ids) batch.push_back(json::parse(nativeReport(id)));
+
+  HttpAnswer first = collector.post("/api/v2/reports", batch.dump());
+  INFO(first.body);
+  REQUIRE(first.status == 202);
+  CHECK(first.header("Content-Type") == "application/json");
+  json answer = json::parse(first.body);
+  CHECK(answer["accepted"] == 3);
+  CHECK(answer["duplicates"] == 0);
+  CHECK(answer["reportIDs"] == json(ids));
+
+  HttpAnswer again = collector.post("/api/v2/reports", batch.dump());
+  REQUIRE(again.status == 202);
+  json repeated = json::parse(again.body);
+  CHECK(repeated["accepted"] == 0);
+  CHECK(repeated["duplicates"] == 3);
+
+  auto rows = collector.reports();
+  REQUIRE(rows.size() == 3);
+  std::vector<std::string> stored;
+  for (const auto& row : rows) {
+    stored.push_back(row.reportID);
+    CHECK(row.receivedAs == kNative);
+    CHECK(row.receivedFrom == "127.0.0.1");
+    CHECK(row.nodeCount == 1);
+  }
+  std::sort(stored.begin(), stored.end());
+  CHECK(stored == ids);
+}
+
+TEST_CASE("/healthz and /version answer JSON") {
+  Collector collector;
+
+  HttpAnswer health = collector.get("/healthz");
+  REQUIRE(health.status == 200);
+  CHECK(health.header("Content-Type") == "application/json");
+  json status = json::parse(health.body);
+  CHECK(status["status"] == "ok");
+  REQUIRE(status["storages"].size() == 1);
+  CHECK(status["storages"][0]["name"] == "storage.sqlite");
+  CHECK(status["storages"][0]["ok"] == true);
+
+  HttpAnswer version = collector.get("/version");
+  REQUIRE(version.status == 200);
+  CHECK(version.header("Content-Type") == "application/json");
+  json about = json::parse(version.body);
+  CHECK(about["name"] == "kubecensus-collector");
+  CHECK(about["version"] == kubecensus::kVersion);
+  CHECK(about["formats"] == json({kNative, "spartakus-v1", "tectonic"}));
+  RunResult cli = run(collectorBinary(), {"--version"});
+  CHECK(contains(cli.output, std::string("kubecensus-collector ") + kubecensus::kVersion));
+}
+
+TEST_CASE("the collector stops cleanly on SIGTERM") {
+  Collector collector;
+  REQUIRE(collector.get("/healthz").status == 200);
+  const auto started = std::chrono::steady_clock::now();
+  CHECK(collector.stop() == 0);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(3));
+  CHECK(contains(collector.log(), "stopped"));
+}
+
+TEST_CASE("a collector that cannot open its database fails at start with exit 1 naming the path") {
+  TempDir dir;
+  const std::string regular = dir.write("not-a-directory", "a regular file\n");
+  const std::string database = regular + "/k.db";
+
+  RunResult result = run(collectorBinary(), {"--listen", "127.0.0.1:0", "--database", "sqlite:" + database},
+                         {}, std::chrono::seconds(10));
+  INFO(result.output);
+  CHECK(result.exitCode == 1);
+  CHECK(contains(result.output, database));
+  CHECK_FALSE(contains(result.output, "listening on"));
+}

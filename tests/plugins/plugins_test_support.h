@@ -1,0 +1,87 @@
+// Shared by the tests of the real plugins: the plugins of the build tree loaded once through
+// the registry, instances created with every option filled in (defaults from the plugin's own
+// descriptor, as the config validator would), and a sample report.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "kubecensus/plugin/options.h"
+#include "kubecensus/plugin/registry.h"
+#include "kubecensus/report/report.h"
+#include "kubecensus/report/time.h"
+#include "kubecensus/report/uuid.h"
+
+namespace kctest {
+
+// The plugins in build/lib/kubecensus/plugins. Never unloaded: a plugin library unloaded
+// during static destruction could still have work registered (atexit, Poco singletons).
+inline const kubecensus::PluginRegistry& realPlugins() {
+  static const kubecensus::PluginRegistry* registry = [] {
+    auto* r = new kubecensus::PluginRegistry();
+    r->loadDirectory(kubecensus::defaultPluginDirectory());
+    return r;
+  }();
+  return *registry;
+}
+
+inline const kubecensus::LoadedPlugin& realPlugin(const std::string& name) {
+  const kubecensus::LoadedPlugin* plugin = realPlugins().find(name);
+  INFO("plugin " << name << " in " << kubecensus::defaultPluginDirectory());
+  for (const auto& refusal : realPlugins().refusals()) UNSCOPED_INFO("refused: " << refusal.str());
+  REQUIRE(plugin != nullptr);
+  return *plugin;
+}
+
+// Every option with a default from the descriptor, then `values` on top.
+inline kubecensus::Options optionsFor(const std::string& plugin,
+                                      const std::map<std::string, std::string>& values) {
+  const kubecensus::PluginDescriptor& d = *realPlugin(plugin).descriptor;
+  std::map<std::string, std::string> all;
+  for (std::uint32_t i = 0; i < d.optionCount; ++i)
+    if (d.options[i].defaultValue) all[d.options[i].name] = d.options[i].defaultValue;
+  for (const auto& [key, value] : values) all[key] = value;
+  return kubecensus::Options(all);
+}
+
+template <class T>
+kubecensus::PluginHandle<T> makePlugin(const std::string& plugin,
+                                       const std::map<std::string, std::string>& values = {}) {
+  return realPlugins().create<T>(realPlugin(plugin), optionsFor(plugin, values));
+}
+
+// The message of the PluginError that creating the plugin throws.
+template <class T>
+std::string createError(const std::string& plugin, const std::map<std::string, std::string>& values) {
+  try {
+    makePlugin<T>(plugin, values);
+  } catch (const kubecensus::PluginError& e) {
+    return e.what();
+  }
+  FAIL("plugin " << plugin << " was created");
+  return {};
+}
+
+// A report as an agent sends it, with a fresh report ID.
+inline kubecensus::Report sampleReport() {
+  kubecensus::Report report;
+  report.reportID = kubecensus::randomUuid();
+  report.clusterID = "2f9c93d3-156c-47aa-8802-578ffca9b50e";
+  report.generatedAt = 1795456800123456;
+  report.agent = {"kubecensus-agent", "0.1.0"};
+  report.masterVersion = "v1.31.2";
+  kubecensus::Node node;
+  node.id = "c8863d09ecc5be8d9791f72acd275fc2";
+  node.operatingSystem = "linux";
+  node.osImage = "Debian GNU/Linux 12 (bookworm)";
+  node.kernelVersion = "6.1.0-27-amd64";
+  node.architecture = "amd64";
+  node.capacity = {{"cpu", "4"}, {"memory", "15437428Ki"}};
+  report.nodes = {node};
+  report.extensions = {{"flavor", "test"}};
+  return report;
+}
+
+}  // namespace kctest
