@@ -36,7 +36,7 @@ ProgramSpec agentProgram() {
             "for root, else $XDG_STATE_HOME/kubecensus or ~/.local/state/kubecensus",
             0},
            {"plugin_dirs", OptionType::List, "", "more directories to load plugins from", 0},
-           {"log_level", OptionType::String, "info", "debug, info, warning or error", 0},
+           {"log_level", OptionType::String, "info", "how much to log", 0, "debug,info,warning,error"},
        }}};
   spec.pluginKinds = {PluginKind::Source, PluginKind::Sink};
   spec.flags = {

@@ -22,7 +22,7 @@ ProgramSpec collectorProgram() {
                          "connections waiting for a worker before new ones are refused", 0},
                         {"timeout", OptionType::Duration, "10s", "per-connection read and write timeout", 0},
                         {"plugin_dirs", OptionType::List, "", "more directories to load plugins from", 0},
-                        {"log_level", OptionType::String, "info", "debug, info, warning or error", 0},
+                        {"log_level", OptionType::String, "info", "how much to log", 0, "debug,info,warning,error"},
                     }}};
   spec.pluginKinds = {PluginKind::Storage};
   spec.flags = {

@@ -184,3 +184,23 @@ TEST_CASE("preview prints the native report as one JSON line and sends nothing")
   CHECK(collector.reports().empty());
   CHECK_FALSE(contains(collector.log(), "POST"));
 }
+
+TEST_CASE("the extensions flag adds operator key/value pairs beside the host and they reach the collector") {
+  Collector collector;
+  TempDir work;
+  work.write("ext/cluster.json", R"({"example.com/tier": "gold", "Not Valid": "x"})");
+  kctest::RunResult result = kctest::run(
+      agentBinary(),
+      {"run", "--once", "--database", collector.url(), "--extensions", work.file("ext"), "--set",
+       "agent.state_dir=" + work.file("state")},
+      agentEnvironment());
+  INFO(result.output);
+  REQUIRE(result.exitCode == 0);
+  REQUIRE(collector.reports().size() == 1);
+  json stored = json::parse(collector.reports()[0].report);
+  REQUIRE(stored["extensions"].size() == 1);
+  CHECK(stored["extensions"][0] == json{{"name", "example.com/tier"}, {"value", "gold"}});
+  CHECK(stored["nodes"].size() == 1);  // the default host source still runs
+  REQUIRE(stored["errors"].size() == 1);
+  CHECK(stored["errors"][0]["source"] == "source.extensions");
+}

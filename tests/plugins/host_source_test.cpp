@@ -24,23 +24,8 @@ using kctest::makePlugin;
 
 namespace {
 
-constexpr const char* kSalt = "test-salt";
-
-// Anonymizes as the agent does (a keyed hash), and remembers what it was asked to hash.
-class TestContext : public CollectContext {
- public:
-  Logger& log() override { return log_; }
-  std::string anonymize(std::string_view identity) const override {
-    identities.emplace_back(identity);
-    return hmacSha256Hex(kSalt, identity);
-  }
-  bool cancelled() const override { return false; }
-
-  mutable std::vector<std::string> identities;
-
- private:
-  Logger log_{"test"};
-};
+using kctest::kSalt;
+using TestContext = kctest::TestCollectContext;
 
 struct Collected {
   Report report;

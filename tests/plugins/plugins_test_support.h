@@ -8,6 +8,9 @@
 #include <map>
 #include <string>
 
+#include "kubecensus/plugin/source.h"
+#include "kubecensus/util/hmac.h"
+#include "kubecensus/util/logger.h"
 #include "kubecensus/plugin/options.h"
 #include "kubecensus/plugin/registry.h"
 #include "kubecensus/report/report.h"
@@ -83,5 +86,23 @@ inline kubecensus::Report sampleReport() {
   report.extensions = {{"flavor", "test"}};
   return report;
 }
+
+inline constexpr const char* kSalt = "test-salt";
+
+// Anonymizes as the agent does (a keyed hash), and remembers what it was asked to hash.
+class TestCollectContext : public kubecensus::CollectContext {
+ public:
+  kubecensus::Logger& log() override { return log_; }
+  std::string anonymize(std::string_view identity) const override {
+    identities.emplace_back(identity);
+    return kubecensus::hmacSha256Hex(kSalt, identity);
+  }
+  bool cancelled() const override { return false; }
+
+  mutable std::vector<std::string> identities;
+
+ private:
+  kubecensus::Logger log_{"test"};
+};
 
 }  // namespace kctest

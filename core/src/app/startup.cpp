@@ -209,7 +209,9 @@ std::string Startup::listPlugins() const {
         out << "    " << o.name << " (" << toString(o.type);
         if (o.flags & kOptionRequired) out << ", required";
         if (o.defaultValue && *o.defaultValue) out << ", default " << o.defaultValue;
-        out << "): " << o.description << "\n";
+        out << "): " << o.description;
+        if (o.choices) out << " (one of: " << o.choices << ")";
+        out << "\n";
       }
     }
     out << "\n";
@@ -247,8 +249,9 @@ void optionTable(std::ostringstream& out, const OptionSpec* options, std::size_t
     std::string def = (o.flags & kOptionRequired) ? "*required*"
                       : (o.defaultValue && *o.defaultValue) ? "`" + std::string(o.defaultValue) + "`"
                                                               : "";
-    out << "| `" << o.name << "` | " << toString(o.type) << " | " << def << " | " << o.description
-        << " |\n";
+    out << "| `" << o.name << "` | " << toString(o.type) << " | " << def << " | " << o.description;
+    if (o.choices) out << " (one of: " << o.choices << ")";
+    out << " |\n";
   }
   out << "\n";
 }

@@ -3,6 +3,7 @@
 #include "kubecensus/config/validate.h"
 
 #include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 #include "closest_match.h"
@@ -28,6 +29,19 @@ std::string didYouMean(const std::string& word, const std::vector<std::string>& 
   return match ? "; did you mean '" + prefix + *match + suffix + "'?" : "";
 }
 
+// Why `value` is not one of the option's choices (compared ignoring case), or "".
+std::string choiceProblem(const OptionSpec& spec, const std::string& value) {
+  if (!spec.choices) return "";
+  auto lower = [](std::string text) {
+    for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  };
+  std::vector<std::string> choices = splitList(spec.choices);
+  for (const auto& choice : choices)
+    if (lower(choice) == lower(value)) return "";
+  return "\"" + value + "\" is not one of: " + join(choices);
+}
+
 // Why `value` does not fit the option's type, or "" if it does. Never quotes a Secret (and
 // accepts anything for it, so that no secret reaches an error message).
 std::string typeProblem(const OptionSpec& spec, const std::string& value) {
@@ -44,6 +58,7 @@ std::string typeProblem(const OptionSpec& spec, const std::string& value) {
     case OptionType::Path:
       return value.empty() ? "a path must not be empty" : "";
     case OptionType::String:
+      return choiceProblem(spec, value);
     case OptionType::Secret:
     case OptionType::List:
       return "";

@@ -1,14 +1,17 @@
 #include "kubecensus/report/format_name.h"
 
+#include <cctype>
 #include <stdexcept>
 #include <string>
 
 namespace kubecensus {
 
 std::optional<ReportFormat> parseReportFormat(std::string_view name) {
-  if (name == "native" || name == kReportSchema) return ReportFormat::Native;
-  if (name == "spartakus-v1") return ReportFormat::SpartakusV1;
-  if (name == "tectonic") return ReportFormat::Tectonic;
+  std::string lower(name);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "native" || lower == kReportSchema) return ReportFormat::Native;
+  if (lower == "spartakus-v1") return ReportFormat::SpartakusV1;
+  if (lower == "tectonic") return ReportFormat::Tectonic;
   return std::nullopt;
 }
 

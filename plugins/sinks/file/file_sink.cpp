@@ -51,7 +51,7 @@ class FileSink : public Sink {
 const OptionSpec kOptions[] = {
     {"path", OptionType::Path, nullptr, "file to append reports to (created 0600 if missing)",
      kOptionRequired},
-    {"format", OptionType::String, "native", "report format: native or spartakus-v1", 0},
+    {"format", OptionType::String, "native", "report format", 0, "native,spartakus-v1"},
     {"fsync", OptionType::Boolean, "true", "sync each report to disk before it counts as delivered", 0},
 };
 

@@ -11,7 +11,7 @@ const OptionSpec kOptions[] = {
      "collector base URL, http(s)://host[:port][/base]; native reports go to <url>/api/v2/reports, "
      "spartakus-v1 and tectonic to <url>/api/v1",
      kOptionRequired},
-    {"format", OptionType::String, "native", "report format: native, spartakus-v1 or tectonic", 0},
+    {"format", OptionType::String, "native", "report format", 0, "native,spartakus-v1,tectonic"},
     {"timeout", OptionType::Duration, "30s", "connect, send and receive timeout", 0},
     {"token", OptionType::Secret, "", "bearer token sent as Authorization: Bearer <token>", 0},
     {"ca_file", OptionType::Path, "", "CA bundle (PEM) to verify https with instead of the system store", 0},

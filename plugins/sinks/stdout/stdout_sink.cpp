@@ -32,7 +32,7 @@ class StdoutSink : public Sink {
 };
 
 const OptionSpec kOptions[] = {
-    {"format", OptionType::String, "native", "report format: native or spartakus-v1", 0},
+    {"format", OptionType::String, "native", "report format", 0, "native,spartakus-v1"},
 };
 
 const PluginDescriptor kDescriptor =

@@ -10,7 +10,8 @@ const OptionSpec kOptions[] = {
     {"path", OptionType::Path, "./var/kubecensus.db",
      "database file (created, with its directory, if missing)", 0},
     {"synchronous", OptionType::String, "FULL",
-     "SQLite synchronous mode: FULL survives power loss; NORMAL only process crashes", 0},
+     "SQLite synchronous mode: FULL survives power loss; NORMAL only process crashes", 0,
+     "FULL,NORMAL,EXTRA"},
     {"busy_timeout", OptionType::Duration, "5s", "how long a write waits for another writer's lock", 0},
 };
 

@@ -29,6 +29,7 @@ inline const kubecensus::OptionSpec kHttpOptions[] = {
     {"max_body", kubecensus::OptionType::Size, "1MiB", "largest body", 0},
     {"headers", kubecensus::OptionType::List, nullptr, "extra headers", 0},
     {"ca_file", kubecensus::OptionType::Path, nullptr, "CA bundle", 0},
+    {"format", kubecensus::OptionType::String, "native", "wire format", 0, "native,spartakus-v1"},
 };
 
 inline const kubecensus::OptionSpec kStdoutOptions[] = {

@@ -142,6 +142,16 @@ TEST_CASE("validateConfig type-checks each option type", "[validate]") {
   CHECK(plugin.str() == "agent.ini:3: [sink.http] timeout: \"forever\" is not a duration (examples: 30s, 5m, 24h, 1h30m)");
 }
 
+TEST_CASE("validateConfig checks an option with choices against them, ignoring case", "[validate]") {
+  Fixture f;
+  ConfigIssue issue = f.issue("[sink.http]\nurl = u\nformat = natve\n");
+  CHECK(issue.where.str() == "agent.ini:3");
+  CHECK(issue.key == "format");
+  CHECK_THAT(issue.message, Catch::Contains("\"natve\" is not one of: native, spartakus-v1"));
+  CHECK(f.validate("[sink.http]\nurl = u\nformat = Spartakus-V1\n").issues.empty());
+  CHECK(f.validate("[sink.http]\nurl = u\n").validated.plugins.at(0).options.getString("format") == "native");
+}
+
 TEST_CASE("validateConfig reports every problem, not just the first", "[validate]") {
   Fixture f;
   Result r = f.validate("[agent]\nperiod = x\nworkers = y\n[sink.http]\nretries = z\n[bogus]\n");

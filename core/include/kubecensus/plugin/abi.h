@@ -49,6 +49,7 @@ struct OptionSpec {
   const char* defaultValue;  // nullptr: no default
   const char* description;
   std::uint32_t flags;
+  const char* choices = nullptr;  // String options: comma-separated allowed values (any case)
 };
 
 enum PluginFlags : std::uint32_t {
