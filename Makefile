@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps configure build run test clean docs
+.PHONY: all deps configure build run test clean docs bench
 
 all: build
 
@@ -28,3 +28,8 @@ clean:
 # The configuration reference is generated from the option tables; a test checks it is current.
 docs: build
 	@scripts/generate-config-reference $(BUILD_DIR) > docs/configuration.md
+
+# Benchmarks (not tests): tables for docs/benchmarks.md.
+bench: build
+	@scripts/install-deps --bench
+	@bench/agent-scale/run $(BUILD_DIR)

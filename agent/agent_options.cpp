@@ -17,8 +17,9 @@ ProgramSpec agentProgram() {
   ProgramSpec spec;
   spec.name = "kubecensus-agent";
   spec.usage =
-      "Usage: kubecensus-agent run [flags]       collect and deliver a report every period\n"
-      "       kubecensus-agent preview [flags]   collect once and print exactly what would be sent\n"
+      "Usage: kubecensus-agent run [flags]         collect and deliver a report every period\n"
+      "       kubecensus-agent preview [flags]     collect once and print exactly what would be sent\n"
+      "       kubecensus-agent rbac-check [flags]  ask the API server which sections the agent may read\n"
       "       (\"volunteer\" is accepted for \"run\", as Spartakus named it)\n\n"
       "Example: kubecensus-agent run --database http://127.0.0.1:8080 --period 1m";
   spec.coreSection = "agent";
@@ -38,11 +39,30 @@ ProgramSpec agentProgram() {
            {"plugin_dirs", OptionType::List, "", "more directories to load plugins from", 0},
            {"log_level", OptionType::String, "info", "how much to log", 0, "debug,info,warning,error"},
        }}};
+  spec.sections.push_back(
+      {"kubernetes",
+       {
+           {"access", OptionType::String, "auto",
+            "how to reach the cluster: in-cluster (service account), kubeconfig, none, or auto (in-cluster "
+            "inside a pod, else a kubeconfig if one is found, else none)",
+            0, "auto,in-cluster,kubeconfig,none"},
+           {"kubeconfig", OptionType::String, "",
+            "kubeconfig file; empty: $KUBECONFIG (several files, merged as kubectl does), else ~/.kube/config", 0},
+           {"context", OptionType::String, "", "kubeconfig context; empty: its current-context", 0},
+           {"timeout", OptionType::Duration, "30s", "connect and read timeout of each API request", 0},
+           {"page_size", OptionType::Integer, "500", "objects per LIST page: memory is bounded by one page", 0},
+           {"cluster_id_key", OptionType::Secret, "kubecensus",
+            "key of the HMAC that turns the kube-system namespace UID into the default cluster ID, so it is "
+            "stable across reinstalls but cannot be joined with the raw UID other tools send",
+            0},
+       }});
   spec.pluginKinds = {PluginKind::Source, PluginKind::Sink};
   spec.flags = {
       {"cluster-id", "ID", "cluster identifier (agent.cluster_id)"},
       {"period", "DURATION", "time between reports, e.g. 24h, 30m (agent.period)"},
       {"once", "", "send one report and exit (same as --period 0)"},
+      {"kubeconfig", "FILE", "kubeconfig to reach the cluster with (kubernetes.kubeconfig)"},
+      {"context", "NAME", "kubeconfig context (kubernetes.context)"},
       {"extensions", "PATH", "report the key/value pairs of a JSON file or directory of them (source.extensions)"},
       {"database", "SPEC",
        "sink: http(s)://host[:port][/base], stdout, file:PATH; replaces the configured sinks", true},
@@ -55,6 +75,11 @@ void applyAgentFlags(Startup& startup) {
   if (auto id = cl.value("cluster-id")) startup.setFromFlag("agent", "cluster_id", *id, "--cluster-id");
   if (auto period = cl.value("period")) startup.setFromFlag("agent", "period", *period, "--period");
   if (cl.has("once")) startup.setFromFlag("agent", "period", "0", "--once");
+  if (auto file = cl.value("kubeconfig")) {
+    startup.setFromFlag("kubernetes", "kubeconfig", *file, "--kubeconfig");
+    startup.setFromFlag("kubernetes", "access", "kubeconfig", "--kubeconfig");
+  }
+  if (auto context = cl.value("context")) startup.setFromFlag("kubernetes", "context", *context, "--context");
   if (auto path = cl.value("extensions")) startup.setFromFlag("source.extensions", "path", *path, "--extensions");
   if (cl.has("database")) {
     startup.config().removeWithPrefix("sink.");

@@ -1,6 +1,9 @@
 #include "agent_runtime.h"
 
 #include "agent_options.h"
+#include "cluster_connection.h"
+#include "kubecensus/app/startup.h"
+#include "kubecensus/kube/kube_client.h"
 #include "kubecensus/report/time.h"
 #include "kubecensus/report/uuid.h"
 #include "kubecensus/util/hmac.h"
@@ -13,18 +16,30 @@ namespace {
 
 class AgentCollectContext : public CollectContext {
  public:
-  AgentCollectContext(Logger log, const std::string& salt) : log_(std::move(log)), salt_(salt) {}
+  AgentCollectContext(Logger log, const std::string& salt, KubeClient* kube)
+      : log_(std::move(log)), salt_(salt), kube_(kube) {}
   Logger& log() override { return log_; }
   // 128 bits of HMAC-SHA256: the length of Spartakus' node IDs, far beyond guessing.
   std::string anonymize(std::string_view identity) const override {
     return hmacSha256Hex(salt_, identity).substr(0, 32);
   }
   bool cancelled() const override { return Shutdown::requested(); }
+  KubeClient* kube() override { return kube_; }
+  Micros now() const override { return nowMicros(); }
 
  private:
   Logger log_;
   const std::string& salt_;
+  KubeClient* kube_;
 };
+
+// Among the default sources (those no config section named), the Kubernetes ones run when
+// the agent can reach a cluster, the others (host) when it cannot.
+bool skipDefault(const ConfiguredPlugin& configured, bool haveCluster) {
+  if (configured.where.file != kDefaultsOrigin) return false;
+  bool needsKubernetes = (configured.descriptor->flags & kPluginNeedsKubernetes) != 0;
+  return needsKubernetes != haveCluster;
+}
 
 }  // namespace
 
@@ -34,16 +49,26 @@ AgentRuntime::AgentRuntime(const ValidatedConfig& config, const PluginRegistry& 
   std::string stateDir = agent.getString("state_dir");
   StateDir state(stateDir.empty() ? defaultStateDir() : stateDir);
   salt_ = state.readOrCreate("salt", [] { return randomHex(32); });
+  kube_ = connectToCluster(config.section("kubernetes"), currentEnvironment(), log_);
   clusterID_ = agent.getString("cluster_id");
+  if (clusterID_.empty() && kube_) {
+    try {
+      clusterID_ = clusterIdFromUid(config.section("kubernetes").getString("cluster_id_key"), kubeSystemUid(*kube_));
+    } catch (const KubeError& e) {
+      log_.warning(std::string("cannot derive the cluster ID from the kube-system namespace (") + e.what() +
+                   "); using the one kept in the state directory");
+    }
+  }
   if (clusterID_.empty()) clusterID_ = state.readOrCreate("cluster-id", [] { return randomUuid(); });
 
   for (const auto& configured : config.plugins) {
+    if (configured.kind == PluginKind::Source && skipDefault(configured, kube_ != nullptr)) continue;
     const LoadedPlugin& plugin = registry.require(configured.kind, configured.plugin);
     std::string name = std::string(sectionPrefix(configured.kind)) + "." + configured.instance;
     if (configured.kind == PluginKind::Source) {
-      sources_.push_back({name, registry.create<Source>(plugin, configured.options)});
+      sources_.push_back({name, registry.create<Source>(plugin, configured.options), plugin.descriptor});
     } else {
-      sinks_.push_back({name, registry.create<Sink>(plugin, configured.options)});
+      sinks_.push_back({name, registry.create<Sink>(plugin, configured.options), plugin.descriptor});
     }
   }
 }
@@ -56,11 +81,17 @@ Report AgentRuntime::collect() {
   report.clusterID = clusterID_;
   report.generatedAt = nowMicros();
   report.agent = {"kubecensus-agent", kVersion};
-  for (auto& [name, source] : sources_) {
-    AgentCollectContext context(log_.child(name), salt_);
+  for (auto& [name, source, descriptor] : sources_) {
+    AgentCollectContext context(log_.child(name), salt_, kube_.get());
     ReportBuilder builder(report, name);
     try {
       source->collect(context, builder);
+    } catch (const KubeError& e) {
+      // Its message may quote the API server (addresses, object names): the log gets it, the
+      // report only the status.
+      log_.warning(name + ": " + e.what());
+      report.errors.push_back({name, "a Kubernetes API request failed (HTTP " + std::to_string(e.status()) +
+                                         "); the agent's log says more"});
     } catch (const std::exception& e) {
       log_.warning(name + ": " + e.what());
       report.errors.push_back({name, e.what()});
@@ -69,9 +100,15 @@ Report AgentRuntime::collect() {
   return report;
 }
 
+std::vector<std::pair<std::string, const char*>> AgentRuntime::sourceAccess() const {
+  std::vector<std::pair<std::string, const char*>> access;
+  for (const auto& source : sources_) access.emplace_back(source.name, source.descriptor->kubernetesAccess);
+  return access;
+}
+
 bool AgentRuntime::deliver(const Report& report) {
   bool all = true;
-  for (auto& [name, sink] : sinks_) {
+  for (auto& [name, sink, descriptor] : sinks_) {
     DeliveryResult result;
     try {
       result = sink->deliver(report);

@@ -10,6 +10,10 @@
 #include "kubecensus/plugin/source.h"
 #include "kubecensus/util/logger.h"
 
+namespace kubecensus {
+class KubeClient;
+}
+
 namespace kubecensus::agent {
 
 // The agent's working parts for one configuration: its identity, its sources and sinks.
@@ -28,6 +32,9 @@ class AgentRuntime {
   bool deliver(const Report& report);
 
   std::size_t sinkCount() const { return sinks_.size(); }
+  KubeClient* kube() const { return kube_.get(); }
+  // The sources that run, with the Kubernetes access each declared (for rbac-check).
+  std::vector<std::pair<std::string, const char*>> sourceAccess() const;
   const std::string& clusterID() const { return clusterID_; }
 
  private:
@@ -35,9 +42,11 @@ class AgentRuntime {
   struct Named {
     std::string name;
     PluginHandle<T> plugin;
+    const PluginDescriptor* descriptor;
   };
 
   Logger& log_;
+  std::unique_ptr<KubeClient> kube_;  // nullptr without cluster access
   std::string salt_;
   std::string clusterID_;
   std::vector<Named<Source>> sources_;

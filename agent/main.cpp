@@ -4,6 +4,7 @@
 
 #include "agent_options.h"
 #include "agent_runtime.h"
+#include "rbac_check.h"
 #include "kubecensus/plugin/options.h"
 #include "kubecensus/report/formats.h"
 #include "kubecensus/util/shutdown.h"
@@ -14,7 +15,7 @@ using namespace kubecensus;
 
 namespace {
 
-enum class Command { Run, Preview };
+enum class Command { Run, Preview, RbacCheck };
 
 // Reporting is off when the user said so, in any of the ways users expect.
 std::optional<std::string> optOutReason(const Options& agent) {
@@ -27,6 +28,10 @@ std::optional<std::string> optOutReason(const Options& agent) {
 int run(Startup& startup, Command command) {
   const Options& options = startup.validated().section("agent");
   Logger log("agent", parseLogLevel(options.getString("log_level")).value_or(LogLevel::Info));
+  if (command == Command::RbacCheck) {
+    agent::AgentRuntime runtime(startup.validated(), startup.registry(), log);
+    return agent::rbacCheck(runtime, std::cout);
+  }
   if (command == Command::Preview) {
     agent::AgentRuntime runtime(startup.validated(), startup.registry(), log);
     Report report = runtime.collect();
@@ -67,14 +72,16 @@ int main(int argc, char** argv) {
     agent::applyAgentFlags(startup);
     if (int code = startup.finish(); code >= 0) return code;
     const auto& words = startup.commandLine().positional();
-    if (words.size() != 1) throw UsageError("expected one command: run or preview (see --help)");
+    if (words.size() != 1) throw UsageError("expected one command: run, preview or rbac-check (see --help)");
     Command command;
     if (words[0] == "run" || words[0] == "volunteer")
       command = Command::Run;
     else if (words[0] == "preview")
       command = Command::Preview;
+    else if (words[0] == "rbac-check")
+      command = Command::RbacCheck;
     else
-      throw UsageError("unknown command '" + words[0] + "' (expected run or preview)");
+      throw UsageError("unknown command '" + words[0] + "' (expected run, preview or rbac-check)");
     return run(startup, command);
   });
 }

@@ -7,6 +7,8 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "kubecensus/plugin/source.h"
 #include "kubecensus/util/hmac.h"
@@ -89,7 +91,18 @@ inline kubecensus::Report sampleReport() {
 
 inline constexpr const char* kSalt = "test-salt";
 
+// A logger that keeps its lines instead of printing them, so tests can look at them.
+class CapturingLogger : public kubecensus::Logger {
+ public:
+  CapturingLogger() : kubecensus::Logger("test", kubecensus::LogLevel::Debug) {}
+  std::vector<std::string> lines;
+
+ protected:
+  void emit(std::string_view line) override { lines.emplace_back(line); }
+};
+
 // Anonymizes as the agent does (a keyed hash), and remembers what it was asked to hash.
+// No cluster access unless a test sets `kubeClient`; the clock is fixed at construction.
 class TestCollectContext : public kubecensus::CollectContext {
  public:
   kubecensus::Logger& log() override { return log_; }
@@ -97,12 +110,18 @@ class TestCollectContext : public kubecensus::CollectContext {
     identities.emplace_back(identity);
     return kubecensus::hmacSha256Hex(kSalt, identity);
   }
-  bool cancelled() const override { return false; }
+  bool cancelled() const override { return cancelWhen && cancelWhen(); }
+  kubecensus::KubeClient* kube() override { return kubeClient; }
+  kubecensus::Micros now() const override { return clock; }
 
   mutable std::vector<std::string> identities;
+  kubecensus::KubeClient* kubeClient = nullptr;  // not owned
+  kubecensus::Micros clock = kubecensus::nowMicros();
+  std::function<bool()> cancelWhen;  // asked by each cancelled() call; empty: never cancelled
+  const std::vector<std::string>& logLines() const { return log_.lines; }
 
  private:
-  kubecensus::Logger log_{"test"};
+  CapturingLogger log_;
 };
 
 }  // namespace kctest

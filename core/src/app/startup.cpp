@@ -112,7 +112,7 @@ void Startup::addDefaultPlugins() {
     for (const auto& plugin : registry_->plugins()) {
       const PluginDescriptor& d = *plugin.descriptor;
       if (d.kind == kind && (d.flags & kPluginEnabledByDefault))
-        config_.getOrAdd(prefix + d.name, Location{"default", 0, {}});
+        config_.getOrAdd(prefix + d.name, Location{kDefaultsOrigin, 0, {}});
     }
   }
 }

@@ -11,7 +11,7 @@ namespace {
 // The size of an ABI 1.0 descriptor: the end of its last field. Spelled as an offset rather
 // than sizeof so it stays right when later minors append fields.
 constexpr std::size_t kAbi10DescriptorSize =
-    offsetof(PluginDescriptor, create) + sizeof(PluginCreateFn);
+    offsetof(PluginDescriptor, kubernetesAccess) + sizeof(const char*);
 
 std::string version(std::uint32_t major, std::uint32_t minor) {
   return std::to_string(major) + "." + std::to_string(minor);

@@ -1,13 +1,16 @@
 // kubecensus.report/v2: the model one to one. Arrays are always written (possibly empty) so
 // consumers never special-case a missing key; on input an absent array means empty.
-// Optional scalars are written only when set, and receivedAs only when it is not Native.
+// Optional scalars and the optional namespaces summary are written only when set, and
+// receivedAs only when it is not Native.
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "json_reader.h"
 #include "kubecensus/report/format_name.h"
 #include "kubecensus/report/formats.h"
 #include "kubecensus/report/time.h"
 #include "kubecensus/report/uuid.h"
+#include "native_summaries.h"
 #include "node_fields.h"
 
 namespace kubecensus {
@@ -21,17 +24,29 @@ namespace {
 
 constexpr std::string_view kSchemaName = kReportSchema;
 
+// The Spartakus node keys plus what only the native format carries.
+const std::vector<std::string_view> kNativeNodeKeys = [] {
+  std::vector<std::string_view> keys(kNodeKeys.begin(), kNodeKeys.end());
+  keys.insert(keys.end(), {"allocatable", "roles"});
+  return keys;
+}();
+
+nlohmann::json resourcesToJson(const std::vector<Resource>& resources) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& resource : resources)
+    out.push_back({{"resource", resource.resource}, {"value", resource.value}});
+  return out;
+}
+
 nlohmann::json nodeToJson(const Node& node) {
   nlohmann::json out = nlohmann::json::object();
   if (node.id) out["id"] = *node.id;
   for (const auto& field : kNodeStringFields) {
     if (node.*field.member) out[std::string(field.key)] = *(node.*field.member);
   }
-  nlohmann::json capacity = nlohmann::json::array();
-  for (const auto& resource : node.capacity) {
-    capacity.push_back({{"resource", resource.resource}, {"value", resource.value}});
-  }
-  out["capacity"] = std::move(capacity);
+  out["capacity"] = resourcesToJson(node.capacity);
+  out["allocatable"] = resourcesToJson(node.allocatable);
+  out["roles"] = node.roles;
   return out;
 }
 
@@ -54,16 +69,27 @@ void forEachElement(const ObjectReader& in, std::string_view key, Read read) {
   for (std::size_t i = 0; i < array->size(); ++i) read((*array)[i], indexPath(path, i));
 }
 
+std::vector<Resource> readResources(const ObjectReader& in, std::string_view key) {
+  std::vector<Resource> resources;
+  forEachElement(in, key, [&](const nlohmann::json& element, std::string elementPath) {
+    ObjectReader resource(element, std::move(elementPath));
+    resource.rejectUnknownKeys({"resource", "value"}, kSchemaName);
+    resources.push_back({resource.requiredString("resource"), resource.requiredString("value")});
+  });
+  return resources;
+}
+
 Node readNode(const nlohmann::json& json, std::string path) {
   ObjectReader in(json, std::move(path));
-  in.rejectUnknownKeys(kNodeKeys, kSchemaName);
+  in.rejectUnknownKeys(kNativeNodeKeys, kSchemaName);
   Node node;
   node.id = in.optionalString("id");
   for (const auto& field : kNodeStringFields) node.*field.member = in.optionalString(field.key);
-  forEachElement(in, "capacity", [&](const nlohmann::json& element, std::string elementPath) {
-    ObjectReader resource(element, std::move(elementPath));
-    resource.rejectUnknownKeys({"resource", "value"}, kSchemaName);
-    node.capacity.push_back({resource.requiredString("resource"), resource.requiredString("value")});
+  node.capacity = readResources(in, "capacity");
+  node.allocatable = readResources(in, "allocatable");
+  forEachElement(in, "roles", [&](const nlohmann::json& element, std::string elementPath) {
+    if (!element.is_string()) throw ReportError(elementPath, "must be a string");
+    node.roles.push_back(element.get<std::string>());
   });
   return node;
 }
@@ -78,10 +104,16 @@ nlohmann::json toNativeJson(const Report& report) {
   if (report.generatedAt) out["generatedAt"] = formatRfc3339(*report.generatedAt);
   out["agent"] = {{"name", report.agent.name}, {"version", report.agent.version}};
   if (report.masterVersion) out["masterVersion"] = *report.masterVersion;
+  if (report.masterPlatform) out["masterPlatform"] = *report.masterPlatform;
 
   nlohmann::json nodes = nlohmann::json::array();
   for (const auto& node : report.nodes) nodes.push_back(nodeToJson(node));
   out["nodes"] = std::move(nodes);
+
+  if (report.namespaces) out["namespaces"] = report_detail::namespaceSummaryToJson(*report.namespaces);
+  nlohmann::json workloads = nlohmann::json::array();
+  for (const auto& workload : report.workloads) workloads.push_back(report_detail::workloadToJson(workload));
+  out["workloads"] = std::move(workloads);
 
   nlohmann::json extensions = nlohmann::json::array();
   for (const auto& extension : report.extensions) {
@@ -104,8 +136,9 @@ nlohmann::json toNativeJson(const Report& report) {
 
 Report fromNativeJson(const nlohmann::json& json) {
   ObjectReader in(json, "");
-  in.rejectUnknownKeys({"schema", "reportID", "clusterID", "generatedAt", "agent", "masterVersion", "nodes",
-                        "extensions", "errors", "accountID", "receivedAt", "receivedFrom", "receivedAs"},
+  in.rejectUnknownKeys({"schema", "reportID", "clusterID", "generatedAt", "agent", "masterVersion",
+                        "masterPlatform", "nodes", "namespaces", "workloads", "extensions", "errors",
+                        "accountID", "receivedAt", "receivedFrom", "receivedAs"},
                        kSchemaName);
 
   const std::string schema = in.requiredString("schema");
@@ -127,9 +160,16 @@ Report fromNativeJson(const nlohmann::json& json) {
     report.agent.version = agentIn.requiredString("version");
   }
   report.masterVersion = in.optionalString("masterVersion");
+  report.masterPlatform = in.optionalString("masterPlatform");
 
   forEachElement(in, "nodes", [&](const nlohmann::json& element, std::string path) {
     report.nodes.push_back(readNode(element, std::move(path)));
+  });
+  if (const nlohmann::json* namespaces = in.optionalObject("namespaces")) {
+    report.namespaces = report_detail::readNamespaceSummary(*namespaces, "namespaces");
+  }
+  forEachElement(in, "workloads", [&](const nlohmann::json& element, std::string path) {
+    report.workloads.push_back(report_detail::readWorkload(element, std::move(path)));
   });
   forEachElement(in, "extensions", [&](const nlohmann::json& element, std::string path) {
     ObjectReader extension(element, std::move(path));

@@ -1,6 +1,5 @@
 #include "http_sink.h"
 
-#include <mutex>
 #include <sstream>
 
 #include <Poco/Net/Context.h>
@@ -9,31 +8,16 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/RejectCertificateHandler.h>
-#include <Poco/Net/SSLManager.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
 #include "delivery_outcome.h"
+#include "kubecensus/net/tls_client.h"
 #include "kubecensus/report/format_name.h"
 #include "kubecensus/version.h"
 
 namespace kubecensus::http {
 namespace {
-
-// Poco asks a global handler what to do with a certificate that fails verification; the
-// default may prompt on a console. An unattended agent must simply refuse.
-void initializeTls() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    Poco::Net::initializeSSL();
-    Poco::Net::SSLManager::InvalidCertificateHandlerPtr reject(
-        new Poco::Net::RejectCertificateHandler(false));
-    Poco::Net::Context::Ptr context(
-        new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", Poco::Net::Context::VERIFY_RELAXED));
-    Poco::Net::SSLManager::instance().initializeClient(nullptr, reject, context);
-  });
-}
 
 std::string trimSlash(std::string path) {
   while (!path.empty() && path.back() == '/') path.pop_back();

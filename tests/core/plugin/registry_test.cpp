@@ -28,6 +28,8 @@ class TestContext : public CollectContext {
   Logger& log() override { throw std::logic_error("no logger in this test"); }
   std::string anonymize(std::string_view identity) const override { return std::string(identity); }
   bool cancelled() const override { return false; }
+  KubeClient* kube() override { return nullptr; }
+  Micros now() const override { return 0; }
 };
 
 std::string errorOf(const std::function<void()>& action) {

@@ -9,15 +9,11 @@ using kubecensus::Report;
 using kubecensus::ReportError;
 using kubecensus::ReportFormat;
 using kubecensus::toNativeJson;
+using kctest::minimalNative;
 using nlohmann::json;
 
 namespace {
 
-json minimalNative() {
-  return {{"schema", "kubecensus.report/v2"},
-          {"reportID", "9b2f8a36-0a39-4e5e-9d6c-0e6d4e3c1a77"},
-          {"clusterID", "cluster-1"}};
-}
 
 }  // namespace
 
@@ -27,7 +23,9 @@ TEST_CASE("native round trip keeps every field", "[report][native]") {
   CHECK(encoded["schema"] == "kubecensus.report/v2");
   CHECK(encoded["generatedAt"] == "2026-11-23T18:00:00.123456Z");
   CHECK(encoded["receivedAs"] == "spartakus-v1");
-  CHECK(encoded["nodes"][1] == json{{"capacity", json::array()}});  // nothing known, nothing written
+  // Nothing known, nothing written but the (empty) arrays.
+  CHECK(encoded["nodes"][1] ==
+        json{{"capacity", json::array()}, {"allocatable", json::array()}, {"roles", json::array()}});
   CHECK(fromNativeJson(encoded) == report);
   // And through text, as it travels.
   CHECK(fromNativeJson(kubecensus::parseJson(encoded.dump())) == report);
@@ -42,6 +40,9 @@ TEST_CASE("native encoding is stable: toNative(fromNative(x)) == x", "[report][n
   CHECK(normalized["nodes"] == json::array());
   CHECK(normalized["extensions"] == json::array());
   CHECK(normalized["errors"] == json::array());
+  CHECK(normalized["workloads"] == json::array());
+  CHECK_FALSE(normalized.contains("namespaces"));  // an optional section, absent when not collected
+  CHECK_FALSE(normalized.contains("masterPlatform"));
   CHECK_FALSE(normalized.contains("generatedAt"));
   CHECK_FALSE(normalized.contains("receivedAs"));  // Native is the default, not written
   CHECK(toNativeJson(fromNativeJson(normalized)) == normalized);
@@ -61,7 +62,10 @@ TEST_CASE("native keeps absent and empty optional fields apart", "[report][nativ
 
   const json encoded = toNativeJson(report);
   CHECK(encoded["masterVersion"] == "");
-  CHECK(encoded["nodes"][0] == json{{"osImage", ""}, {"capacity", json::array()}});
+  CHECK(encoded["nodes"][0] == json{{"osImage", ""},
+                                    {"capacity", json::array()},
+                                    {"allocatable", json::array()},
+                                    {"roles", json::array()}});
   CHECK_FALSE(encoded.contains("accountID"));
 }
 

@@ -175,6 +175,11 @@ TEST_CASE("toTectonicJson writes the format's units and leaves out what it canno
   CHECK(text.find("gce") == std::string::npos);        // cloudProvider: not a nodeInfo field
   CHECK(text.find("c8863d09") == std::string::npos);   // node id: the format has none
   CHECK(text.find("forbidden") == std::string::npos);  // errors
+  // Only the native format has allocatable, roles, the platform, namespaces and workloads.
+  for (const char* absent : {"allocatable", "roles", "control-plane", "3920m", "masterPlatform",
+                             "linux/amd64", "namespaces", "workloads", "perNamespace", "Pending"}) {
+    CHECK(text.find(absent) == std::string::npos);
+  }
 
   Report noTime = full;
   noTime.generatedAt.reset();

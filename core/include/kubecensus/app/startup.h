@@ -19,6 +19,9 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // runtime failure
 inline constexpr int kExitUsage = 2;    // bad usage or configuration
 
+// Location::file of the sections Startup adds for default plugins.
+inline constexpr const char* kDefaultsOrigin = "default";
+
 struct ProgramSpec {
   std::string name;                     // "kubecensus-agent"
   std::string usage;                    // first lines of --help

@@ -54,6 +54,9 @@ struct OptionSpec {
 
 enum PluginFlags : std::uint32_t {
   kPluginEnabledByDefault = 1u << 0,  // used when the config names no plugin of its kind
+  // A source that reads the Kubernetes API. Among the default sources, these run when the
+  // agent has cluster access and the others (host) when it has none.
+  kPluginNeedsKubernetes = 1u << 1,
 };
 
 class Plugin;
@@ -82,6 +85,10 @@ struct PluginDescriptor {
   const char* specSchemes;
   const char* specOption;
   PluginCreateFn create;
+  // Sources: the Kubernetes API access they need, "verb resource[.group]" items separated by
+  // ';', e.g. "list nodes;get namespaces;list deployments.apps". `rbac-check` asks the API
+  // server about each; the shipped RBAC manifests grant exactly these. nullptr: none.
+  const char* kubernetesAccess = nullptr;
 };
 
 // The fingerprint the host was built with (KUBECENSUS_BUILD_FINGERPRINT as compiled into core).

@@ -32,21 +32,43 @@ Plugin* createPlugin(const Options& options, std::string* error) noexcept {
 }
 
 struct PluginTraits {
-  std::uint32_t flags = 0;               // PluginFlags
-  const char* specSchemes = nullptr;     // e.g. "http,https"
-  const char* specOption = nullptr;      // option that receives a destination spec
+  std::uint32_t flags = 0;                 // PluginFlags
+  const char* specSchemes = nullptr;       // e.g. "http,https"
+  const char* specOption = nullptr;        // option that receives a destination spec
+  const char* kubernetesAccess = nullptr;  // sources: "list nodes;get namespaces;..."
 };
 
 // Inline so KUBECENSUS_BUILD_FINGERPRINT expands in the plugin's own translation unit.
+inline PluginDescriptor describePlugin(PluginKind kind, const char* name, const char* description,
+                                       const OptionSpec* options, std::uint32_t optionCount,
+                                       PluginCreateFn create, PluginTraits traits = {}) {
+  return PluginDescriptor{kPluginAbiMajor,
+                          kPluginAbiMinor,
+                          sizeof(PluginDescriptor),
+                          KUBECENSUS_BUILD_FINGERPRINT,
+                          kind,
+                          name,
+                          description,
+                          traits.flags,
+                          options,
+                          optionCount,
+                          traits.specSchemes,
+                          traits.specOption,
+                          create,
+                          traits.kubernetesAccess};
+}
+
 template <std::size_t N>
 inline PluginDescriptor describePlugin(PluginKind kind, const char* name, const char* description,
                                        const OptionSpec (&options)[N], PluginCreateFn create,
                                        PluginTraits traits = {}) {
-  return PluginDescriptor{kPluginAbiMajor,  kPluginAbiMinor, sizeof(PluginDescriptor),
-                          KUBECENSUS_BUILD_FINGERPRINT,
-                          kind,             name,            description,
-                          traits.flags,     options,         static_cast<std::uint32_t>(N),
-                          traits.specSchemes, traits.specOption, create};
+  return describePlugin(kind, name, description, options, static_cast<std::uint32_t>(N), create, traits);
+}
+
+// A plugin without options.
+inline PluginDescriptor describePlugin(PluginKind kind, const char* name, const char* description,
+                                       PluginCreateFn create, PluginTraits traits = {}) {
+  return describePlugin(kind, name, description, nullptr, 0, create, traits);
 }
 
 }  // namespace kubecensus

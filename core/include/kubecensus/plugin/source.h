@@ -10,6 +10,7 @@
 
 namespace kubecensus {
 
+class KubeClient;
 class Logger;
 
 // What a source may use during one pass. Everything here is owned by the host and lives
@@ -23,6 +24,10 @@ class CollectContext {
   virtual std::string anonymize(std::string_view identity) const = 0;
   // True once the agent is shutting down; long collections should stop early.
   virtual bool cancelled() const = 0;
+  // The cluster's API, or nullptr when the agent has no Kubernetes access configured.
+  virtual KubeClient* kube() = 0;
+  // The agent's clock (for ages), so tests can fix it.
+  virtual Micros now() const = 0;
 };
 
 // The only way a source writes into a report, so the host controls what can be added.
@@ -32,6 +37,9 @@ class ReportBuilder {
   ReportBuilder(Report& report, std::string source) : report_(report), source_(std::move(source)) {}
   void setMasterVersion(std::string version) { report_.masterVersion = std::move(version); }
   void addNode(Node node) { report_.nodes.push_back(std::move(node)); }
+  void setMasterPlatform(std::string platform) { report_.masterPlatform = std::move(platform); }
+  void setNamespaces(NamespaceSummary summary) { report_.namespaces = std::move(summary); }
+  void addWorkload(WorkloadSummary summary) { report_.workloads.push_back(std::move(summary)); }
   void addExtension(std::string name, std::string value) {
     report_.extensions.push_back({std::move(name), std::move(value)});
   }

@@ -36,8 +36,48 @@ struct Node {
   std::optional<std::string> containerRuntimeVersion;
   std::optional<std::string> kubeletVersion;
   std::optional<std::string> cloudProvider;
-  std::vector<Resource> capacity;
+  std::vector<Resource> capacity;     // sorted by resource name
+  std::vector<Resource> allocatable;  // sorted by resource name (not in Spartakus records)
+  std::vector<std::string> roles;     // label keys under node-role.kubernetes.io/, never values
   bool operator==(const Node&) const = default;
+};
+
+// Counts of values in fixed ranges: counts[i] holds values in (bounds[i-1], bounds[i]], and
+// the last count (counts.size() == bounds.size() + 1) those above the last bound.
+struct Histogram {
+  std::vector<std::int64_t> bounds;
+  std::vector<std::uint64_t> counts;
+  bool operator==(const Histogram&) const = default;
+};
+
+// Ages of the objects of one kind, from metadata.creationTimestamp (seconds).
+struct AgeSummary {
+  Histogram ageSeconds;
+  double averageAgeSeconds = 0;  // 0 when there are no objects
+  bool operator==(const AgeSummary&) const = default;
+};
+
+struct NamespaceSummary {
+  std::uint64_t count = 0;
+  AgeSummary ages;
+  bool operator==(const NamespaceSummary&) const = default;
+};
+
+struct CountByName {
+  std::string name;  // from a closed list (e.g. pod phases), never an object's name
+  std::uint64_t count = 0;
+  bool operator==(const CountByName&) const = default;
+};
+
+// One kind of workload object (pods, services, deployments, statefulsets, daemonsets, jobs,
+// cronjobs): how many, how they spread over namespaces, how old they are.
+struct WorkloadSummary {
+  std::string kind;  // the resource: "pods", "deployments", ...
+  std::uint64_t total = 0;
+  Histogram perNamespace;  // namespaces by how many objects of this kind they hold (>= 1)
+  AgeSummary ages;
+  std::vector<CountByName> phases;  // pods only: Pending, Running, Succeeded, Failed, Unknown
+  bool operator==(const WorkloadSummary&) const = default;
 };
 
 struct Extension {
@@ -64,8 +104,11 @@ struct Report {
   std::string clusterID;
   std::optional<Micros> generatedAt;
   AgentInfo agent;
-  std::optional<std::string> masterVersion;
+  std::optional<std::string> masterVersion;   // the API server's gitVersion
+  std::optional<std::string> masterPlatform;  // "linux/amd64"
   std::vector<Node> nodes;
+  std::optional<NamespaceSummary> namespaces;
+  std::vector<WorkloadSummary> workloads;
   std::vector<Extension> extensions;
   std::vector<SourceError> errors;
   std::optional<std::string> accountID;  // tectonic account; its secret is never part of a report

@@ -1,0 +1,37 @@
+// Parses a Kubernetes list (NodeList, PodList, PartialObjectMetadataList, a kubectl `List`)
+// from a stream, one item at a time: memory is bounded by the largest item, not by the list.
+// KubeClient reads every LIST page through it; sources may feed it recorded lists in tests.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <istream>
+#include <stdexcept>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace kubecensus {
+
+// What a list says about itself besides its items. Fields absent from the list stay empty.
+struct ListPage {
+  std::string kind;  // "NodeList", "PartialObjectMetadataList", "List", ...
+  std::string apiVersion;
+  std::string continueToken;    // metadata.continue: non-empty when more pages follow
+  std::string resourceVersion;  // metadata.resourceVersion
+  std::size_t itemCount = 0;    // items handed to onItem
+};
+
+// Malformed JSON, or a document that is not a JSON object with an "items" array.
+class ListParseError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Calls onItem with each element of the top-level "items" array as soon as it is complete (the
+// reference is valid during the call only). "metadata" may come before or after "items".
+// Exceptions thrown by onItem or by the stream (a network error) propagate unchanged; malformed
+// JSON throws ListParseError.
+ListPage parseListStream(std::istream& in, const std::function<void(const nlohmann::json& item)>& onItem);
+
+}  // namespace kubecensus
