@@ -18,11 +18,11 @@
 #include "credentials.h"
 #include "http_response.h"
 #include "kubecensus/kube/list_stream.h"
+#include "kubecensus/net/tls_client.h"
 #include "kubecensus/util/logger.h"
 #include "kubecensus/version.h"
 #include "request_target.h"
 #include "server_url.h"
-#include "kubecensus/net/tls_client.h"
 
 namespace kubecensus {
 
@@ -47,7 +47,8 @@ class TransientError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// A LIST page broke off after some of its items were handed over: the list starts again.
+// A LIST page turned out malformed after some of its items were handed over: the list starts
+// again (asking for the page again would count those items twice).
 class PageInterrupted : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -103,7 +104,7 @@ class KubeClient::Impl {
       int restartStatus = 0;
       try {
         perform({Poco::Net::HTTPRequest::HTTP_GET, path, metadataOnly ? kMetadataList : kJson, nullptr},
-                target, [&](std::istream& body) { page = readPage(body, onItem); });
+                target, [&](std::istream& body) { page = readPage(body, onItem, options.fields); });
       } catch (const PageInterrupted& e) {
         restartReason = e.what();
       } catch (const KubeError& e) {
@@ -160,33 +161,34 @@ class KubeClient::Impl {
     return doc;
   }
 
-  ListPage readPage(std::istream& body, const std::function<void(const json&)>& onItem) {
-    std::size_t delivered = 0;
+  // The page is read whole before its first item is handed over, so a connection that breaks
+  // delivered nothing and the page is simply asked for again.
+  static ListPage readPage(std::istream& body, const std::function<void(const json&)>& onItem,
+                           const std::vector<std::string>& fields) {
     bool inCallback = false;
-    ListPage page;
+    std::size_t delivered = 0;
+    std::string why;
     try {
-      page = parseListStream(body, [&](const json& item) {
-        inCallback = true;
-        onItem(item);
-        inCallback = false;
-        ++delivered;
-      });
-      body.ignore(std::numeric_limits<std::streamsize>::max());
-    } catch (...) {
+      return parseListStream(
+          body,
+          [&](const json& item) {
+            inCallback = true;
+            onItem(item);
+            inCallback = false;
+            ++delivered;
+          },
+          fields);
+    } catch (const Poco::Exception& e) {
+      if (inCallback) throw;
+      why = e.displayText();
+    } catch (const std::exception& e) {
       if (inCallback) throw;  // the caller's own exception, untouched
-      std::string why = "the response broke off";
-      try {
-        throw;
-      } catch (const Poco::Exception& e) {
-        why = e.displayText();
-      } catch (const std::exception& e) {
-        why = e.what();
-      }
-      if (delivered > 0)
-        throw PageInterrupted("a page broke off after " + std::to_string(delivered) + " items: " + why);
-      throw TransientError(why);
+      why = e.what();
     }
-    return page;
+    if (delivered > 0)
+      throw PageInterrupted("a page turned out malformed after " + std::to_string(delivered) +
+                            " items: " + why);
+    throw TransientError(why);
   }
 
   // One request with retries; `read` consumes a 2xx body.
@@ -254,8 +256,8 @@ class KubeClient::Impl {
         problem = e.what();
       }
       if (attempt >= settings_.maxAttempts)
-        throw KubeError(problemStatus, call.method + " " + url_.text + path + ": " + problem + " (gave up after " +
-                                           std::to_string(attempt) + " attempts)");
+        throw KubeError(problemStatus, call.method + " " + url_.text + path + ": " + problem +
+                                           " (gave up after " + std::to_string(attempt) + " attempts)");
       // Retry-After is a floor (and may exceed maxBackoff), never shorter than our own backoff.
       milliseconds delay = backoff(attempt);
       if (wait) delay = std::max(delay, std::min<milliseconds>(*wait, kMaxRetryAfter));
@@ -276,8 +278,8 @@ class KubeClient::Impl {
       return KubeError(status, "forbidden: cannot " + describe(target) +
                                    " (HTTP 403). Grant it with an RBAC rule: " + rbacRule(target) + "." +
                                    said);
-    return KubeError(status, call.method + " " + call.path + ": HTTP " + std::to_string(status) + " " + reason +
-                                 (message.empty() ? "" : ": " + message));
+    return KubeError(status, call.method + " " + call.path + ": HTTP " + std::to_string(status) + " " +
+                                 reason + (message.empty() ? "" : ": " + message));
   }
 
   KubeError tlsError(const Poco::Exception& e) const {

@@ -10,8 +10,7 @@ std::string encodeReport(const Report& report, ReportFormat format, const Tecton
   nlohmann::json json;
   switch (format) {
     case ReportFormat::Native:
-      json = toNativeJson(report);
-      break;
+      return encodeNativeJson(report);
     case ReportFormat::SpartakusV1:
       json = toSpartakusJson(report);
       break;

@@ -15,7 +15,8 @@ NamespaceSummary NamespaceSummarizer::summary() const {
 
 void collectNamespaces(KubeApi& api, CollectContext& context, ReportBuilder& report) {
   NamespaceSummarizer summarizer;
-  if (summarizeList(api, context, report, kNamespacesResource, ListOptions{.metadataOnly = true}, summarizer))
+  if (summarizeList(api, context, report, kNamespacesResource,
+                    ListOptions{.metadataOnly = true, .fields = {"metadata.creationTimestamp"}}, summarizer))
     report.setNamespaces(summarizer.summary());
 }
 

@@ -11,7 +11,7 @@ void collectNodes(KubeApi& api, CollectContext& context, ReportBuilder& report, 
   std::vector<Node> nodes;
   try {
     api.list(
-        kNodesResource, ListOptions{.metadataOnly = false},
+        kNodesResource, ListOptions{.metadataOnly = false, .fields = kNodeFields},
         [&](const nlohmann::json& item) {
           stopIfCancelled(context);
           nodes.push_back(summarizer.summarize(item));
@@ -22,7 +22,7 @@ void collectNodes(KubeApi& api, CollectContext& context, ReportBuilder& report, 
     report.addError(listFailedMessage(kNodesResource, e));
     return;
   }
-  for (auto& node : nodes) report.addNode(std::move(node));
+  report.addNodes(std::move(nodes));
 }
 
 }  // namespace kubecensus::k8s

@@ -8,6 +8,10 @@
 namespace kubecensus::k8s {
 
 inline const ApiResource kNodesResource{"", "v1", "nodes"};
+// What NodeSummarizer reads of a Node; the list skips the rest (annotations, addresses,
+// images, conditions) while parsing.
+inline const std::vector<std::string> kNodeFields{"metadata.name",   "metadata.labels", "spec.providerID",
+                                                  "status.nodeInfo", "status.capacity", "status.allocatable"};
 
 // Lists the nodes (full objects: the fields are in status) and adds one report node each.
 // Only summaries are kept while listing, never the objects; they are added when the list is

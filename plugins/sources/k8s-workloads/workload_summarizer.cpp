@@ -46,8 +46,8 @@ void collectWorkloads(KubeApi& api, CollectContext& context, ReportBuilder& repo
   for (const WorkloadKind& kind : workloadKinds()) {
     stopIfCancelled(context);
     WorkloadSummarizer summarizer(kind);
-    if (summarizeList(api, context, report, kind.resource, ListOptions{.metadataOnly = !kind.hasPhases},
-                      summarizer))
+    if (summarizeList(api, context, report, kind.resource,
+                      ListOptions{.metadataOnly = !kind.hasPhases, .fields = kWorkloadFields}, summarizer))
       report.addWorkload(summarizer.summary());
   }
 }

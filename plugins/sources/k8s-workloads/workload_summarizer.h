@@ -22,6 +22,10 @@ struct WorkloadKind {
   bool hasPhases;        // pods: listed as full objects for status.phase; the rest metadata only
 };
 
+// What WorkloadSummarizer reads of an object; the list skips the rest while parsing.
+inline const std::vector<std::string> kWorkloadFields{"metadata.namespace", "metadata.creationTimestamp",
+                                                      "status.phase"};
+
 // The kinds, in the order the report lists them.
 const std::vector<WorkloadKind>& workloadKinds();
 

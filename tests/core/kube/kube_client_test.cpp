@@ -267,17 +267,26 @@ TEST_CASE("a rotated token file is read again before the next request", "[kube_c
   CHECK_THAT(e.what(), Catch::Contains("token file " + tokenFile));
 }
 
-TEST_CASE("a page that breaks off after some items restarts the list, before any item it is retried",
+TEST_CASE("a page that breaks off is asked for again; one malformed after an item restarts the list",
           "[kube_client]") {
+  // The second page (node-2, node-3) goes wrong once: cut inside its first or its second item
+  // (nothing of it was handed over: asked for again), or node-3 loses its colon (the page
+  // still splits into items, node-2 is handed over, node-3 does not parse: the list restarts).
+  enum class Fault { CutEarly, CutLate, BadSecondItem };
+  const Fault fault = GENERATE(Fault::CutEarly, Fault::CutLate, Fault::BadSecondItem);
   auto nodes = makeNodes(5);
-  std::atomic<int> cuts{0};
-  bool cutLate = GENERATE(true, false);
+  std::atomic<int> faults{0};
   FakeApiServer server([&](const FakeRequest& r) {
     FakeResponse response = pageOf(r, nodes);
-    if (r.param("continue") == "c+/=2" && cuts++ == 0) {
+    if (r.param("continue") != "c+/=2" || faults++ > 0) return response;
+    if (fault == Fault::BadSecondItem) {
+      auto at = response.body.find("\"name\":\"node-3\"");
+      REQUIRE(at != std::string::npos);
+      response.body[at + 6] = ' ';
+    } else {
       response.chunked = false;
-      // Late: inside the second item of the page. Early: inside the first.
-      response.cutAfter = cutLate ? response.body.rfind("node-3") : response.body.find("node-2");
+      response.cutAfter =
+          fault == Fault::CutLate ? response.body.rfind("node-3") : response.body.find("node-2");
     }
     return response;
   });
@@ -286,8 +295,14 @@ TEST_CASE("a page that breaks off after some items restarts the list, before any
   int restarts = 0;
   CHECK(namesOf(client, kNodes, {}, &restarts) ==
         std::vector<std::string>{"node-0", "node-1", "node-2", "node-3", "node-4"});
-  CHECK(restarts == (cutLate ? 1 : 0));
-  CHECK(server.requestCount() == (cutLate ? 5u : 4u));
+  if (fault == Fault::BadSecondItem) {
+    CHECK(restarts == 1);
+    CHECK(server.requestCount() == 5u);  // two pages, then all three again
+    CHECK_THAT(log.text(), Catch::Contains("malformed after 1 items"));
+  } else {
+    CHECK(restarts == 0);
+    CHECK(server.requestCount() == 4u);  // three pages, the second one twice
+  }
 }
 
 TEST_CASE("an exception from onItem ends the list at once, untouched", "[kube_client]") {

@@ -123,15 +123,50 @@ TEST_CASE("what is not a list is refused with the reason", "[list_stream]") {
   CHECK_THAT(parseError(""), Catch::Contains("malformed list"));
 }
 
-TEST_CASE("a truncated list hands over the complete items before failing", "[list_stream]") {
+TEST_CASE("a truncated list is refused before any item is handed over", "[list_stream]") {
   std::string text = kctest::fixture("k8s/real/podlist-k3s-1.33-kube-system.json");
   json whole = json::parse(text);
   std::string firstTwo = whole["items"][0].dump() + "," + whole["items"][1].dump();
-  std::string truncated = R"({"kind":"PodList","items":[)" + firstTwo + R"(,{"metadata":{"name":"x)";
-  std::istringstream in(truncated);
-  std::size_t seen = 0;
-  CHECK_THROWS_AS(parseListStream(in, [&](const json&) { ++seen; }), ListParseError);
-  CHECK(seen == 2);
+  for (const std::string& tail :
+       {std::string(R"(,{"metadata":{"name":"x)"), std::string(R"(,{"metadata":{})"), std::string(",")}) {
+    INFO(tail);
+    std::istringstream in(R"({"kind":"PodList","items":[)" + firstTwo + tail);
+    std::size_t seen = 0;
+    CHECK_THROWS_AS(parseListStream(in, [&](const json&) { ++seen; }), ListParseError);
+    CHECK(seen == 0);
+  }
+}
+
+TEST_CASE("fields keep only the named parts of each item", "[list_stream]") {
+  const std::string text = kctest::fixture("k8s/real/podlist-kind-1.20-kube-system.json");
+  const json whole = json::parse(text);
+  std::istringstream in(text);
+  std::vector<json> items;
+  ListPage page =
+      parseListStream(in, [&](const json& item) { items.push_back(item); },
+                      {"metadata.namespace", "metadata.creationTimestamp", "status.phase", "spec.nodeName",
+                       "metadata.labels", "spec"});  // "spec" keeps all of spec, whatever came before
+  CHECK(page.kind == "PodList");
+  REQUIRE(items.size() == whole["items"].size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const json& full = whole["items"][i];
+    json expected = {{"metadata",
+                      {{"namespace", full["metadata"]["namespace"]},
+                       {"creationTimestamp", full["metadata"]["creationTimestamp"]}}},
+                     {"status", {{"phase", full["status"]["phase"]}}},
+                     {"spec", full["spec"]}};
+    if (full["metadata"].contains("labels")) expected["metadata"]["labels"] = full["metadata"]["labels"];
+    CHECK(items[i] == expected);
+  }
+}
+
+TEST_CASE("fields that an item lacks are absent, not null", "[list_stream]") {
+  std::istringstream in(R"({"items":[{"metadata":{"name":"a"},"status":"odd"},{"spec":{}}]})");
+  std::vector<json> items;
+  parseListStream(in, [&](const json& item) { items.push_back(item); }, {"metadata.uid", "status.phase"});
+  REQUIRE(items.size() == 2);
+  CHECK(items[0] == json{{"metadata", json::object()}, {"status", "odd"}});
+  CHECK(items[1] == json::object());
 }
 
 TEST_CASE("an exception from the callback stops parsing and propagates unchanged", "[list_stream]") {
@@ -144,4 +179,39 @@ TEST_CASE("an exception from the callback stops parsing and propagates unchanged
                                   }),
                   Stop);
   CHECK(seen == 3);
+}
+
+TEST_CASE("brackets, quotes and backslashes inside strings do not move the item boundaries",
+          "[list_stream]") {
+  const std::vector<std::string> items = {R"({"name":"a\"]},{\"b\":[","x":1})",
+                                          R"({"path":"C:\\","y":"\\\"}"})",
+                                          R"("plain")",
+                                          R"([{"}":"]"},[]])",
+                                          R"({"u":"\u005d\u007d"})",
+                                          "-1.5e3",
+                                          "null"};
+  std::string text = R"({"kind":"List","metadata":{"continue":"]}"},"items":[)";
+  for (std::size_t i = 0; i < items.size(); ++i) text += (i ? " , " : "") + items[i];
+  text += "\n] }";
+  Parsed parsed = parse(text);
+  CHECK(parsed.page.continueToken == "]}");
+  REQUIRE(parsed.items.size() == items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) CHECK(parsed.items[i] == json::parse(items[i]));
+}
+
+TEST_CASE("an invalid item ends the page after the items before it were handed over", "[list_stream]") {
+  for (const std::string& bad :
+       {std::string(R"({"a":tru})"), std::string(R"({"a" 1})"), std::string("[1 2]"), std::string("")}) {
+    INFO(bad);
+    std::istringstream in(R"({"kind":"PodList","items":[{"n":1},{"n":2},)" + bad + R"(,{"n":4}]})");
+    std::size_t seen = 0;
+    CHECK_THROWS_AS(parseListStream(in, [&](const json&) { ++seen; }), ListParseError);
+    CHECK(seen == 2);
+  }
+}
+
+TEST_CASE("text after the list or between items is refused", "[list_stream]") {
+  CHECK_THAT(parseError(R"({"items":[]} x)"), Catch::Contains("malformed list"));
+  CHECK_THAT(parseError(R"({"items":[{} {}]})"), Catch::Contains("expected ',' or ']'"));
+  CHECK_THAT(parseError(R"({"items":[{}],})"), Catch::Contains("malformed list"));
 }

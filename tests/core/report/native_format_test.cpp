@@ -160,3 +160,18 @@ TEST_CASE("native unknown-key errors keep hostile key names short and printable"
   ReportError error = kctest::decodeFailure(fromNativeJson, doc);
   CHECK(error.field() == std::string(64, 'k') + "...");
 }
+
+TEST_CASE("the native text is the native document dumped, node by node or without nodes") {
+  Report report = kctest::fullReport();
+  REQUIRE_FALSE(report.nodes.empty());
+  report.nodes.push_back(report.nodes.front());
+  report.nodes.back().osImage = "broken \xff UTF-8";  // replaced, never a reason not to send
+  const auto dump = [](const json& doc) { return doc.dump(-1, ' ', false, json::error_handler_t::replace); };
+  CHECK(kubecensus::encodeReport(report, ReportFormat::Native) == dump(toNativeJson(report)));
+  CHECK(kubecensus::encodeNativeJson(report) == dump(toNativeJson(report)));
+  CHECK(json::parse(kubecensus::encodeNativeJson(report))["nodes"].size() == report.nodes.size());
+
+  report.nodes.clear();
+  CHECK(kubecensus::encodeNativeJson(report) == dump(toNativeJson(report)));
+  CHECK(json::parse(kubecensus::encodeNativeJson(report))["nodes"] == json::array());
+}

@@ -8,6 +8,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -53,6 +54,9 @@ struct ListOptions {
   // Ask for PartialObjectMetadataList (metadata only); servers that cannot answer with it
   // send full objects, which callers must accept too.
   bool metadataOnly = false;
+  // What of each item the caller reads, as dotted paths ("metadata.namespace", "status.phase");
+  // the rest is skipped while parsing. Empty: whole items.
+  std::vector<std::string> fields;
 };
 
 class KubeClient {

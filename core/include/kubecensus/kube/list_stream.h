@@ -1,5 +1,5 @@
-// Parses a Kubernetes list (NodeList, PodList, PartialObjectMetadataList, a kubectl `List`)
-// from a stream, one item at a time: memory is bounded by the largest item, not by the list.
+// Parses a Kubernetes list page (NodeList, PodList, PartialObjectMetadataList, a kubectl `List`)
+// one item at a time: memory is bounded by the page, not by the list.
 // KubeClient reads every LIST page through it; sources may feed it recorded lists in tests.
 #pragma once
 
@@ -8,6 +8,7 @@
 #include <istream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -28,10 +29,13 @@ class ListParseError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Calls onItem with each element of the top-level "items" array as soon as it is complete (the
-// reference is valid during the call only). "metadata" may come before or after "items".
+// Reads the page from `in`, then calls onItem with each element of the top-level "items" array
+// in turn (the reference is valid during the call only). "metadata" may come before or after
+// "items". `fields` are dotted paths ("metadata.namespace", "status") of what to keep of each
+// item, a path keeping its whole subtree; the rest is skipped unparsed. Empty: whole items.
 // Exceptions thrown by onItem or by the stream (a network error) propagate unchanged; malformed
-// JSON throws ListParseError.
-ListPage parseListStream(std::istream& in, const std::function<void(const nlohmann::json& item)>& onItem);
+// JSON throws ListParseError before any item is handed over.
+ListPage parseListStream(std::istream& in, const std::function<void(const nlohmann::json& item)>& onItem,
+                         const std::vector<std::string>& fields = {});
 
 }  // namespace kubecensus

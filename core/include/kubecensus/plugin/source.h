@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -37,6 +38,14 @@ class ReportBuilder {
   ReportBuilder(Report& report, std::string source) : report_(report), source_(std::move(source)) {}
   void setMasterVersion(std::string version) { report_.masterVersion = std::move(version); }
   void addNode(Node node) { report_.nodes.push_back(std::move(node)); }
+  void addNodes(std::vector<Node> nodes) {
+    if (report_.nodes.empty()) {
+      report_.nodes = std::move(nodes);  // no copy of a large cluster's nodes
+    } else {
+      report_.nodes.insert(report_.nodes.end(), std::make_move_iterator(nodes.begin()),
+                           std::make_move_iterator(nodes.end()));
+    }
+  }
   void setMasterPlatform(std::string platform) { report_.masterPlatform = std::move(platform); }
   void setNamespaces(NamespaceSummary summary) { report_.namespaces = std::move(summary); }
   void addWorkload(WorkloadSummary summary) { report_.workloads.push_back(std::move(summary)); }

@@ -32,6 +32,8 @@ nlohmann::json parseJson(std::string_view text, bool allowTrailingCommas = false
 ReportFormat detectLegacyFormat(const nlohmann::json& body);
 
 nlohmann::json toNativeJson(const Report& report);
+// toNativeJson(report) as text, built without holding the whole document (see encodeReport).
+std::string encodeNativeJson(const Report& report);
 Report fromNativeJson(const nlohmann::json& json);
 
 nlohmann::json toSpartakusJson(const Report& report);
