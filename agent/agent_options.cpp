@@ -20,6 +20,8 @@ ProgramSpec agentProgram() {
       "Usage: kubecensus-agent run [flags]         collect and deliver a report every period\n"
       "       kubecensus-agent preview [flags]     collect once and print exactly what would be sent\n"
       "       kubecensus-agent rbac-check [flags]  ask the API server which sections the agent may read\n"
+      "       kubecensus-agent spool list [--json] what the outbox holds: waiting deliveries, dead letters\n"
+      "       kubecensus-agent spool purge [--report ID]  delete dead letters\n"
       "       (\"volunteer\" is accepted for \"run\", as Spartakus named it)\n\n"
       "Example: kubecensus-agent run --database http://127.0.0.1:8080 --period 1m";
   spec.coreSection = "agent";
@@ -32,6 +34,10 @@ ProgramSpec agentProgram() {
             "cluster identifier sent with each report; empty: a random UUID made once and kept in state_dir",
             0},
            {"period", OptionType::Duration, "24h", "time between reports; 0 sends one report and exits", 0},
+           {"jitter_percent", OptionType::Integer, "10",
+            "each period is stretched or shrunk by a random amount up to this percentage, so a fleet "
+            "started together does not report together",
+            0},
            {"state_dir", OptionType::String, "",
             "where the agent keeps its secret salt and generated cluster ID; empty: /var/lib/kubecensus "
             "for root, else $XDG_STATE_HOME/kubecensus or ~/.local/state/kubecensus",
@@ -56,11 +62,32 @@ ProgramSpec agentProgram() {
             "stable across reinstalls but cannot be joined with the raw UID other tools send",
             0},
        }});
+  spec.sections.push_back(
+      {"outbox",
+       {
+           {"path", OptionType::String, "",
+            "the SQLite file every report is kept in until each sink has it; empty: outbox.db in state_dir", 0},
+           {"max_reports", OptionType::Integer, "10000",
+            "reports kept at most (waiting or dead letters); beyond it the oldest are evicted and the next "
+            "report says how many were lost",
+            0},
+           {"max_bytes", OptionType::Size, "256MiB", "bytes of reports kept at most (oldest evicted first)", 0},
+           {"max_age", OptionType::Duration, "720h", "reports older than this are evicted", 0},
+           {"synchronous", OptionType::String, "FULL",
+            "SQLite durability: FULL survives a power loss, NORMAL an agent crash", 0, "FULL,NORMAL,EXTRA"},
+           {"retry_initial", OptionType::Duration, "30s",
+            "longest wait before the first retry of a delivery; each further retry may wait twice as long "
+            "(a random wait up to that: full jitter), never less than the collector's Retry-After",
+            0},
+           {"retry_max", OptionType::Duration, "1h", "longest wait between retries (Retry-After aside)", 0},
+       }});
   spec.pluginKinds = {PluginKind::Source, PluginKind::Sink};
   spec.flags = {
       {"cluster-id", "ID", "cluster identifier (agent.cluster_id)"},
       {"period", "DURATION", "time between reports, e.g. 24h, 30m (agent.period)"},
       {"once", "", "send one report and exit (same as --period 0)"},
+      {"json", "", "spool list: one JSON object per line"},
+      {"report", "ID", "spool purge: only this report's dead letters"},
       {"kubeconfig", "FILE", "kubeconfig to reach the cluster with (kubernetes.kubeconfig)"},
       {"context", "NAME", "kubeconfig context (kubernetes.context)"},
       {"extensions", "PATH", "report the key/value pairs of a JSON file or directory of them (source.extensions)"},

@@ -48,6 +48,7 @@ AgentRuntime::AgentRuntime(const ValidatedConfig& config, const PluginRegistry& 
   const Options& agent = config.section("agent");
   std::string stateDir = agent.getString("state_dir");
   StateDir state(stateDir.empty() ? defaultStateDir() : stateDir);
+  stateDir_ = state.path();
   salt_ = state.readOrCreate("salt", [] { return randomHex(32); });
   kube_ = connectToCluster(config.section("kubernetes"), currentEnvironment(), log_);
   clusterID_ = agent.getString("cluster_id");
@@ -104,6 +105,12 @@ std::vector<std::pair<std::string, const char*>> AgentRuntime::sourceAccess() co
   std::vector<std::pair<std::string, const char*>> access;
   for (const auto& source : sources_) access.emplace_back(source.name, source.descriptor->kubernetesAccess);
   return access;
+}
+
+std::vector<NamedSink> AgentRuntime::namedSinks() const {
+  std::vector<NamedSink> named;
+  for (const auto& sink : sinks_) named.push_back({sink.name, sink.plugin.get()});
+  return named;
 }
 
 bool AgentRuntime::deliver(const Report& report) {

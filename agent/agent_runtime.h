@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "kubecensus/outbox/forwarder.h"
 #include "kubecensus/config/validate.h"
 #include "kubecensus/plugin/registry.h"
 #include "kubecensus/plugin/sink.h"
@@ -36,6 +37,8 @@ class AgentRuntime {
   // The sources that run, with the Kubernetes access each declared (for rbac-check).
   std::vector<std::pair<std::string, const char*>> sourceAccess() const;
   const std::string& clusterID() const { return clusterID_; }
+  const std::string& stateDir() const { return stateDir_; }
+  std::vector<NamedSink> namedSinks() const;
 
  private:
   template <class T>
@@ -49,6 +52,7 @@ class AgentRuntime {
   std::unique_ptr<KubeClient> kube_;  // nullptr without cluster access
   std::string salt_;
   std::string clusterID_;
+  std::string stateDir_;
   std::vector<Named<Source>> sources_;
   std::vector<Named<Sink>> sinks_;
 };

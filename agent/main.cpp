@@ -5,6 +5,8 @@
 #include "agent_options.h"
 #include "agent_runtime.h"
 #include "rbac_check.h"
+#include "run_loop.h"
+#include "spool_command.h"
 #include "kubecensus/plugin/options.h"
 #include "kubecensus/report/formats.h"
 #include "kubecensus/util/shutdown.h"
@@ -15,7 +17,7 @@ using namespace kubecensus;
 
 namespace {
 
-enum class Command { Run, Preview, RbacCheck };
+enum class Command { Run, Preview, RbacCheck, Spool };
 
 // Reporting is off when the user said so, in any of the ways users expect.
 std::optional<std::string> optOutReason(const Options& agent) {
@@ -28,6 +30,12 @@ std::optional<std::string> optOutReason(const Options& agent) {
 int run(Startup& startup, Command command) {
   const Options& options = startup.validated().section("agent");
   Logger log("agent", parseLogLevel(options.getString("log_level")).value_or(LogLevel::Info));
+  if (command == Command::Spool) {
+    const CommandLine& cl = startup.commandLine();
+    const auto& words = cl.positional();
+    return agent::spoolCommand(startup.validated(), {words.begin() + 1, words.end()}, cl.has("json"),
+                               cl.value("report").value_or(""), std::cout, log);
+  }
   if (command == Command::RbacCheck) {
     agent::AgentRuntime runtime(startup.validated(), startup.registry(), log);
     return agent::rbacCheck(runtime, std::cout);
@@ -48,18 +56,7 @@ int run(Startup& startup, Command command) {
     std::cerr << "kubecensus-agent: no sink configured (use --database or a [sink.*] section)\n";
     return kExitUsage;
   }
-  const auto period = options.getDuration("period");
-  log.info(std::string("kubecensus-agent ") + kVersion + " reporting cluster " + runtime.clusterID() +
-           (period.count() == 0 ? " once" : " every " + formatDuration(period)) +
-           "; turn off with DO_NOT_TRACK=1 or agent.enabled = false");
-  for (;;) {
-    Report report = runtime.collect();
-    bool delivered = runtime.deliver(report);
-    if (period.count() == 0) return delivered ? kExitOk : kExitFailure;
-    if (Shutdown::waitFor(period)) break;
-  }
-  log.info("stopped (signal " + std::to_string(Shutdown::signal()) + ")");
-  return kExitOk;
+  return agent::runLoop(startup.validated(), runtime, log);
 }
 
 }  // namespace
@@ -72,16 +69,19 @@ int main(int argc, char** argv) {
     agent::applyAgentFlags(startup);
     if (int code = startup.finish(); code >= 0) return code;
     const auto& words = startup.commandLine().positional();
-    if (words.size() != 1) throw UsageError("expected one command: run, preview or rbac-check (see --help)");
+    if (words.empty() || (words.size() != 1 && words[0] != "spool"))
+      throw UsageError("expected one command: run, preview, rbac-check or spool (see --help)");
     Command command;
-    if (words[0] == "run" || words[0] == "volunteer")
+    if (words[0] == "spool")
+      command = Command::Spool;
+    else if (words[0] == "run" || words[0] == "volunteer")
       command = Command::Run;
     else if (words[0] == "preview")
       command = Command::Preview;
     else if (words[0] == "rbac-check")
       command = Command::RbacCheck;
     else
-      throw UsageError("unknown command '" + words[0] + "' (expected run, preview or rbac-check)");
+      throw UsageError("unknown command '" + words[0] + "' (expected run, preview, rbac-check or spool)");
     return run(startup, command);
   });
 }

@@ -1,19 +1,17 @@
 #include "sqlite_storage.h"
 
-#include <cctype>
-#include <filesystem>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
 #include "kubecensus/report/formats.h"
-#include "sqlite_connection.h"
+#include "kubecensus/sqlite/database.h"
 
 namespace kubecensus::sqlite {
 namespace {
 
 // Migrations, in order: entry i takes the schema from version i to version i + 1.
-const char* const kMigrations[] = {
+const std::vector<const char*> kMigrations = {
     R"sql(
     CREATE TABLE reports (
       report_id      TEXT PRIMARY KEY,
@@ -34,25 +32,11 @@ const char* const kMigrations[] = {
 }  // namespace
 
 SqliteStorage::SqliteStorage(const Options& options) {
-  std::string synchronous = options.getString("synchronous");
-  for (auto& c : synchronous) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (synchronous != "FULL" && synchronous != "NORMAL" && synchronous != "EXTRA")
-    throw std::invalid_argument("synchronous: must be FULL, NORMAL or EXTRA, not '" +
-                                options.getString("synchronous") + "'");
-  std::string path = options.getString("path");
-  auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) {
-    std::error_code error;
-    std::filesystem::create_directories(parent, error);
-    if (error)
-      throw std::runtime_error("cannot create the directory " + parent.string() + " of database " + path +
-                               ": " + error.message());
-  }
-  db_ = std::make_unique<Connection>(path);
-  db_->exec("PRAGMA busy_timeout = " + std::to_string(options.getDuration("busy_timeout").count()));
-  db_->exec("PRAGMA journal_mode = WAL");
-  db_->exec("PRAGMA synchronous = " + synchronous);
-  migrate();
+  ConnectionOptions connection;
+  connection.synchronous = options.getString("synchronous");
+  connection.busyTimeoutMs = options.getDuration("busy_timeout").count();
+  db_ = std::make_unique<Connection>(options.getString("path"), connection);
+  db_->migrate(kMigrations, "collector");
   insert_ = std::make_unique<Statement>(db_->handle(), R"sql(
       INSERT INTO reports (report_id, cluster_id, received_at, received_from, received_as,
                            generated_at, master_version, node_count, report)
@@ -62,33 +46,11 @@ SqliteStorage::SqliteStorage(const Options& options) {
 
 SqliteStorage::~SqliteStorage() = default;
 
-void SqliteStorage::migrate() {
-  db_->exec("BEGIN IMMEDIATE");
-  try {
-    db_->exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-    Statement read(db_->handle(), "SELECT max(version) FROM schema_version");
-    read.step();
-    int version = static_cast<int>(read.columnInt(0));
-    if (version > kSchemaVersion)
-      throw std::runtime_error(db_->path() + ": schema version " + std::to_string(version) +
-                               " is newer than this collector understands (" +
-                               std::to_string(kSchemaVersion) + "); upgrade the collector");
-    for (int v = version; v < kSchemaVersion; ++v) {
-      db_->exec(kMigrations[v]);
-      db_->exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(v + 1) + ")");
-    }
-    db_->exec("COMMIT");
-  } catch (...) {
-    db_->exec("ROLLBACK");
-    throw;
-  }
-}
-
 WriteResult SqliteStorage::write(const std::vector<const Report*>& batch) {
   WriteResult result;
   result.duplicate.reserve(batch.size());
   std::lock_guard<std::mutex> lock(mutex_);
-  db_->exec("BEGIN IMMEDIATE");
+  Transaction transaction(*db_);
   try {
     for (const Report* report : batch) {
       insert_->reset();
@@ -105,13 +67,9 @@ WriteResult SqliteStorage::write(const std::vector<const Report*>& batch) {
       result.duplicate.push_back(db_->changes() == 0);
     }
     insert_->reset();
-    db_->exec("COMMIT");
+    transaction.commit();
   } catch (...) {
     insert_->reset();
-    try {
-      db_->exec("ROLLBACK");
-    } catch (...) {
-    }
     throw;
   }
   return result;

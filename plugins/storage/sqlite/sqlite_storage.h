@@ -16,10 +16,8 @@ class Statement;
 // re-sent report is stored once; the native JSON is kept whole beside the columns queried.
 class SqliteStorage : public Storage {
  public:
-  // Latest schema version this code writes. Older databases are migrated on open; a newer
-  // one is refused rather than written by code that does not know its shape.
-  static constexpr int kSchemaVersion = 1;
-
+  // Older databases are migrated on open; a newer one is refused rather than written by code
+  // that does not know its shape.
   explicit SqliteStorage(const Options& options);
   ~SqliteStorage() override;
 
@@ -27,8 +25,6 @@ class SqliteStorage : public Storage {
   StorageHealth health() override;
 
  private:
-  void migrate();
-
   std::mutex mutex_;  // one writer at a time on this connection
   std::unique_ptr<Connection> db_;
   std::unique_ptr<Statement> insert_;

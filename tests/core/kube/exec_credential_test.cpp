@@ -45,7 +45,7 @@ std::string writePlugin(const TempDir& dir, const std::string& printedApiVersion
   return path;
 }
 
-ClusterAccess execAccess(const FakeApiServer& server, const TempDir& dir, const std::string& command,
+ClusterAccess execAccess(const FakeHttpServer& server, const TempDir& dir, const std::string& command,
                          const std::string& apiVersion) {
   ClusterAccess access = accessTo(server, "");
   ExecConfig exec;
@@ -89,7 +89,7 @@ FakeResponse ok(const FakeRequest&) {
 TEST_CASE("an exec plugin's token is used and cached until it expires", "[exec_credential]") {
   std::string apiVersion = GENERATE(kV1, kV1beta1);
   TempDir dir;
-  FakeApiServer server(ok);
+  FakeHttpServer server(ok);
   CapturingLogger log;
   std::string plugin =
       writePlugin(dir, apiVersion, rfc3339(std::chrono::system_clock::now() + std::chrono::hours(1)));
@@ -109,7 +109,7 @@ TEST_CASE("an exec plugin's token is used and cached until it expires", "[exec_c
 TEST_CASE("an expired exec credential, or one about to expire, runs the plugin again", "[exec_credential]") {
   auto expiry = GENERATE(std::chrono::seconds(-3600), std::chrono::seconds(3));
   TempDir dir;
-  FakeApiServer server(ok);
+  FakeHttpServer server(ok);
   CapturingLogger log;
   std::string plugin = writePlugin(dir, kV1, rfc3339(std::chrono::system_clock::now() + expiry));
   KubeClient client(execAccess(server, dir, plugin, kV1), fastSettings(), log);
@@ -125,7 +125,7 @@ TEST_CASE("a credential without expiry, or with a zone offset and fractions, is 
           "[exec_credential]") {
   std::string expiry = GENERATE(std::string(), std::string("2099-01-01T00:00:00.123456+02:00"));
   TempDir dir;
-  FakeApiServer server(ok);
+  FakeHttpServer server(ok);
   CapturingLogger log;
   KubeClient client(execAccess(server, dir, writePlugin(dir, kV1, expiry), kV1), fastSettings(), log);
   client.get("/version");
@@ -136,7 +136,7 @@ TEST_CASE("a credential without expiry, or with a zone offset and fractions, is 
 TEST_CASE("a 401 runs the plugin once more and retries once", "[exec_credential]") {
   bool acceptSecond = GENERATE(true, false);
   TempDir dir;
-  FakeApiServer server([&](const FakeRequest& r) {
+  FakeHttpServer server([&](const FakeRequest& r) {
     if (acceptSecond && r.authorization == "Bearer exec-token-2") return jsonResponse(200, "{}");
     return statusResponse(401, "Unauthorized", "Unauthorized");
   });
@@ -166,7 +166,7 @@ TEST_CASE("a failing plugin's stderr is in the error", "[exec_credential]") {
                                  "echo 'error: SSO session expired; run aws sso login --profile prod' >&2\n"
                                  "exit 3\n");
   ::chmod(plugin.c_str(), 0755);
-  FakeApiServer server(ok);
+  FakeHttpServer server(ok);
   CapturingLogger log;
   KubeClient client(execAccess(server, dir, plugin, kV1), fastSettings(), log);
   std::string message = errorOf(client);
@@ -179,7 +179,7 @@ TEST_CASE("a failing plugin's stderr is in the error", "[exec_credential]") {
 
 TEST_CASE("a plugin that cannot be started shows its install hint", "[exec_credential]") {
   TempDir dir;
-  FakeApiServer server(ok);
+  FakeHttpServer server(ok);
   CapturingLogger log;
   KubeClient client(execAccess(server, dir, "kubecensus-no-such-auth-plugin", kV1), fastSettings(), log);
   std::string message = errorOf(client);
@@ -191,7 +191,7 @@ TEST_CASE("a plugin that hangs is killed at the timeout", "[exec_credential]") {
   TempDir dir;
   std::string plugin = dir.write("plugin.sh", "#!/bin/sh\necho 'waiting for the browser' >&2\nsleep 30\n");
   ::chmod(plugin.c_str(), 0755);
-  FakeApiServer server(ok);
+  FakeHttpServer server(ok);
   CapturingLogger log;
   KubeClientSettings settings = fastSettings();
   settings.execTimeout = std::chrono::milliseconds(200);
@@ -224,7 +224,7 @@ TEST_CASE("unusable plugin output is refused with the reason", "[exec_credential
   TempDir dir;
   std::string plugin = dir.write("plugin.sh", "#!/bin/sh\ncat <<'EOF'\n" + c.output + "\nEOF\n");
   ::chmod(plugin.c_str(), 0755);
-  FakeApiServer server(ok);
+  FakeHttpServer server(ok);
   CapturingLogger log;
   KubeClient client(execAccess(server, dir, plugin, kV1), fastSettings(), log);
   std::string message = errorOf(client);

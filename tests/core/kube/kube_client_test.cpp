@@ -59,7 +59,7 @@ TEST_CASE("ApiResource paths and names", "[kube_client]") {
 
 TEST_CASE("a LIST pages through limit and continue, with the bearer token", "[kube_client]") {
   auto nodes = makeNodes(5);
-  FakeApiServer server([&](const FakeRequest& r) { return pageOf(r, nodes); });
+  FakeHttpServer server([&](const FakeRequest& r) { return pageOf(r, nodes); });
   CapturingLogger log;
   KubeClient client(accessTo(server), fastSettings(), log);
 
@@ -82,7 +82,7 @@ TEST_CASE("a LIST pages through limit and continue, with the bearer token", "[ku
 TEST_CASE("metadata-only lists ask for PartialObjectMetadataList and accept full objects", "[kube_client]") {
   auto nodes = makeNodes(3);
   bool serverKnowsMetadataLists = GENERATE(true, false);
-  FakeApiServer server([&](FakeRequest r) {
+  FakeHttpServer server([&](FakeRequest r) {
     if (!serverKnowsMetadataLists) r.accept = "application/json";  // an old server: ignores `as=`
     return pageOf(r, nodes);
   });
@@ -98,7 +98,7 @@ TEST_CASE("metadata-only lists ask for PartialObjectMetadataList and accept full
 
 TEST_CASE("a server answering 406 to metadata-only lists gets plain JSON from then on", "[kube_client]") {
   auto nodes = makeNodes(3);
-  FakeApiServer server([&](const FakeRequest& r) {
+  FakeHttpServer server([&](const FakeRequest& r) {
     if (r.accept.find("PartialObjectMetadataList") != std::string::npos)
       return statusResponse(406, "NotAcceptable",
                             "only the following media types are accepted: application/json");
@@ -118,7 +118,7 @@ TEST_CASE("an expired continue token (410) restarts the list from the beginning"
   auto nodes = makeNodes(5);
   std::atomic<int> expiries{0};
   int expireTimes = GENERATE(1, 10);
-  FakeApiServer server([&](const FakeRequest& r) {
+  FakeHttpServer server([&](const FakeRequest& r) {
     if (r.param("continue") == "c+/=4" && expiries < expireTimes) {
       ++expiries;
       return statusResponse(
@@ -144,7 +144,7 @@ TEST_CASE("an expired continue token (410) restarts the list from the beginning"
 
 TEST_CASE("429 is retried after the Retry-After the server asks for", "[kube_client]") {
   std::atomic<int> calls{0};
-  FakeApiServer server([&](const FakeRequest&) {
+  FakeHttpServer server([&](const FakeRequest&) {
     if (calls++ == 0) {
       FakeResponse r = statusResponse(429, "TooManyRequests", "too many requests, please try again later");
       r.headers.emplace_back("Retry-After", "1");
@@ -164,7 +164,7 @@ TEST_CASE("429 is retried after the Retry-After the server asks for", "[kube_cli
 TEST_CASE("5xx is retried with backoff up to maxAttempts", "[kube_client]") {
   std::atomic<int> calls{0};
   int failures = GENERATE(2, 100);
-  FakeApiServer server([&](const FakeRequest&) {
+  FakeHttpServer server([&](const FakeRequest&) {
     if (calls++ < failures) return statusResponse(503, "ServiceUnavailable", "etcdserver: leader changed");
     return jsonResponse(200, R"({"kind":"Namespace"})");
   });
@@ -183,7 +183,7 @@ TEST_CASE("5xx is retried with backoff up to maxAttempts", "[kube_client]") {
 }
 
 TEST_CASE("403 names the verb, the resource and the RBAC rule that grants it", "[kube_client]") {
-  FakeApiServer server([&](const FakeRequest&) {
+  FakeHttpServer server([&](const FakeRequest&) {
     return statusResponse(
         403, "Forbidden",
         "deployments.apps is forbidden: User \\\"system:serviceaccount:kubecensus:agent\\\" "
@@ -217,7 +217,7 @@ TEST_CASE("403 names the verb, the resource and the RBAC rule that grants it", "
 }
 
 TEST_CASE("401 says whose credentials were rejected and 404 is not retried", "[kube_client]") {
-  FakeApiServer server([&](const FakeRequest& r) {
+  FakeHttpServer server([&](const FakeRequest& r) {
     if (r.path == "/api/v1/nodes") return statusResponse(401, "Unauthorized", "Unauthorized");
     return statusResponse(404, "NotFound", "the server could not find the requested resource");
   });
@@ -239,7 +239,7 @@ TEST_CASE("401 says whose credentials were rejected and 404 is not retried", "[k
 TEST_CASE("a rotated token file is read again before the next request", "[kube_client]") {
   TempDir dir;
   std::string tokenFile = dir.write("token", "first-token\n");
-  FakeApiServer server([](const FakeRequest&) { return jsonResponse(200, "{}"); });
+  FakeHttpServer server([](const FakeRequest&) { return jsonResponse(200, "{}"); });
   CapturingLogger log;
   ClusterAccess access = accessTo(server, "");
   access.tokenFile = tokenFile;
@@ -276,7 +276,7 @@ TEST_CASE("a page that breaks off is asked for again; one malformed after an ite
   const Fault fault = GENERATE(Fault::CutEarly, Fault::CutLate, Fault::BadSecondItem);
   auto nodes = makeNodes(5);
   std::atomic<int> faults{0};
-  FakeApiServer server([&](const FakeRequest& r) {
+  FakeHttpServer server([&](const FakeRequest& r) {
     FakeResponse response = pageOf(r, nodes);
     if (r.param("continue") != "c+/=2" || faults++ > 0) return response;
     if (fault == Fault::BadSecondItem) {
@@ -307,7 +307,7 @@ TEST_CASE("a page that breaks off is asked for again; one malformed after an ite
 
 TEST_CASE("an exception from onItem ends the list at once, untouched", "[kube_client]") {
   auto nodes = makeNodes(5);
-  FakeApiServer server([&](const FakeRequest& r) { return pageOf(r, nodes); });
+  FakeHttpServer server([&](const FakeRequest& r) { return pageOf(r, nodes); });
   CapturingLogger log;
   KubeClient client(accessTo(server), fastSettings(), log);
   struct Enough : std::runtime_error {
@@ -320,7 +320,7 @@ TEST_CASE("an exception from onItem ends the list at once, untouched", "[kube_cl
 TEST_CASE("network failures are retried, then reported with the address", "[kube_client]") {
   std::uint16_t port;
   {
-    FakeApiServer gone([](const FakeRequest&) { return jsonResponse(200, "{}"); });
+    FakeHttpServer gone([](const FakeRequest&) { return jsonResponse(200, "{}"); });
     port = gone.port();
   }
   CapturingLogger log;
@@ -336,7 +336,7 @@ TEST_CASE("network failures are retried, then reported with the address", "[kube
 
 TEST_CASE("a read timeout is a network failure: retried", "[kube_client]") {
   std::atomic<int> calls{0};
-  FakeApiServer server([&](const FakeRequest&) {
+  FakeHttpServer server([&](const FakeRequest&) {
     if (calls++ == 0) std::this_thread::sleep_for(milliseconds(600));
     return jsonResponse(200, R"({"ok":true})");
   });
@@ -351,7 +351,7 @@ TEST_CASE("a read timeout is a network failure: retried", "[kube_client]") {
 }
 
 TEST_CASE("a server address with a path keeps it as a prefix", "[kube_client]") {
-  FakeApiServer server([](const FakeRequest& r) { return jsonResponse(200, json{{"path", r.path}}.dump()); });
+  FakeHttpServer server([](const FakeRequest& r) { return jsonResponse(200, json{{"path", r.path}}.dump()); });
   CapturingLogger log;
   ClusterAccess access = accessTo(server);
   access.server += "/k8s/clusters/c-m-abc/";
@@ -362,7 +362,7 @@ TEST_CASE("a server address with a path keeps it as a prefix", "[kube_client]") 
 
 TEST_CASE("the client is usable from several threads at once", "[kube_client]") {
   auto nodes = makeNodes(7);
-  FakeApiServer server([&](const FakeRequest& r) { return pageOf(r, nodes); });
+  FakeHttpServer server([&](const FakeRequest& r) { return pageOf(r, nodes); });
   CapturingLogger log;
   KubeClient client(accessTo(server), fastSettings(), log);
   std::vector<std::thread> threads;

@@ -22,18 +22,18 @@ FakeResponse version(const FakeRequest& r) {
   return jsonResponse(200, json{{"gitVersion", "v1.33.1"}, {"client", r.clientCommonName}}.dump());
 }
 
-FakeApiServer::Tls serving(const TestCertificate& cert, const std::string& clientCa = {}) {
-  return FakeApiServer::Tls{cert.certFile, cert.keyFile, clientCa};
+FakeHttpServer::Tls serving(const TestCertificate& cert, const std::string& clientCa = {}) {
+  return FakeHttpServer::Tls{cert.certFile, cert.keyFile, clientCa};
 }
 
-ClusterAccess trusting(const FakeApiServer& server, const std::string& caPem) {
+ClusterAccess trusting(const FakeHttpServer& server, const std::string& caPem) {
   ClusterAccess access = accessTo(server);
   access.caPem = caPem;
   return access;
 }
 
 std::string tlsError(const ClusterAccess& access, std::size_t* requestsSeen = nullptr,
-                     const FakeApiServer* server = nullptr) {
+                     const FakeHttpServer* server = nullptr) {
   CapturingLogger log;
   KubeClient client(access, fastSettings(), log);
   auto start = std::chrono::steady_clock::now();
@@ -62,7 +62,7 @@ std::string base64(const std::string& data) {
 
 TEST_CASE("a server certificate from the configured CA naming 127.0.0.1 is accepted", "[tls]") {
   const TestPki& pki = testPki();
-  FakeApiServer server(version, serving(pki.server));
+  FakeHttpServer server(version, serving(pki.server));
   CapturingLogger log;
   KubeClient client(trusting(server, pki.ca.certPem), fastSettings(), log);
   CHECK(client.get("/version")["gitVersion"] == "v1.33.1");
@@ -72,7 +72,7 @@ TEST_CASE("a server certificate from the configured CA naming 127.0.0.1 is accep
 
 TEST_CASE("a CA bundle with several certificates verifies with any of them", "[tls]") {
   const TestPki& pki = testPki();
-  FakeApiServer server(version, serving(pki.server));
+  FakeHttpServer server(version, serving(pki.server));
   CapturingLogger log;
   KubeClient client(trusting(server, pki.otherCa.certPem + "\n" + pki.ca.certPem), fastSettings(), log);
   CHECK(client.get("/version")["gitVersion"] == "v1.33.1");
@@ -80,7 +80,7 @@ TEST_CASE("a CA bundle with several certificates verifies with any of them", "[t
 
 TEST_CASE("a certificate for another host is refused, even from the trusted CA", "[tls]") {
   const TestPki& pki = testPki();
-  FakeApiServer server(version, serving(pki.wrongHost));
+  FakeHttpServer server(version, serving(pki.wrongHost));
   std::size_t seen = 99;
   std::string message = tlsError(trusting(server, pki.ca.certPem), &seen, &server);
   CHECK_THAT(message, Catch::Contains("TLS connection to " + server.url() + " failed"));
@@ -90,15 +90,15 @@ TEST_CASE("a certificate for another host is refused, even from the trusted CA",
 
 TEST_CASE("a certificate from an untrusted CA is refused, and so is any without a CA given", "[tls]") {
   const TestPki& pki = testPki();
-  FakeApiServer other(version, serving(pki.otherServer));
+  FakeHttpServer other(version, serving(pki.otherServer));
   CHECK_THAT(tlsError(trusting(other, pki.ca.certPem)), Catch::Contains("TLS connection to"));
-  FakeApiServer ours(version, serving(pki.server));
+  FakeHttpServer ours(version, serving(pki.server));
   CHECK_THAT(tlsError(trusting(ours, "")), Catch::Contains("TLS connection to"));  // system store
 }
 
 TEST_CASE("insecure-skip-tls-verify accepts anything and says so loudly", "[tls]") {
   const TestPki& pki = testPki();
-  FakeApiServer server(version, serving(pki.wrongHost));
+  FakeHttpServer server(version, serving(pki.wrongHost));
   CapturingLogger log;
   ClusterAccess access = trusting(server, "");
   access.insecureSkipTlsVerify = true;
@@ -111,14 +111,14 @@ TEST_CASE("insecure-skip-tls-verify accepts anything and says so loudly", "[tls]
 
 TEST_CASE("unusable CA data is an error naming it", "[tls]") {
   const TestPki& pki = testPki();
-  FakeApiServer server(version, serving(pki.server));
+  FakeHttpServer server(version, serving(pki.server));
   CHECK_THAT(tlsError(trusting(server, "not a certificate")),
              Catch::Contains("TLS settings of test cluster: certificate authority: no PEM certificate"));
 }
 
 TEST_CASE("client certificates authenticate, from PEM data", "[tls]") {
   const TestPki& pki = testPki();
-  FakeApiServer server(version, serving(pki.server, pki.ca.certFile));
+  FakeHttpServer server(version, serving(pki.server, pki.ca.certFile));
   CapturingLogger log;
   ClusterAccess access = trusting(server, pki.ca.certPem);
   access.token.clear();
@@ -138,7 +138,7 @@ TEST_CASE("client certificates authenticate, from PEM data", "[tls]") {
 
 TEST_CASE("a kubeconfig with CA data, a relative client certificate file and key data", "[tls]") {
   const TestPki& pki = testPki();
-  FakeApiServer server(version, serving(pki.server, pki.ca.certFile));
+  FakeHttpServer server(version, serving(pki.server, pki.ca.certFile));
   TempDir dir;
   dir.write("kube/certs/agent.crt", pki.client.certPem);
   std::string kubeconfig =
@@ -161,7 +161,7 @@ TEST_CASE("a kubeconfig with CA data, a relative client certificate file and key
 
 TEST_CASE("an exec plugin may return a client certificate instead of a token", "[tls]") {
   const TestPki& pki = testPki();
-  FakeApiServer server(version, serving(pki.server, pki.ca.certFile));
+  FakeHttpServer server(version, serving(pki.server, pki.ca.certFile));
   TempDir dir;
   json credential = {
       {"apiVersion", "client.authentication.k8s.io/v1beta1"},
@@ -181,7 +181,7 @@ TEST_CASE("an exec plugin may return a client certificate instead of a token", "
 
 TEST_CASE("in-cluster access reads the service account's CA and token files", "[tls]") {
   const TestPki& pki = testPki();
-  FakeApiServer server(version, serving(pki.server));
+  FakeHttpServer server(version, serving(pki.server));
   TempDir sa;
   sa.write("token", "service-account-token\n");
   sa.write("ca.crt", pki.ca.certPem);

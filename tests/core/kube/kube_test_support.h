@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fake_api_server.h"
+#include "support/fake_http_server.h"
 #include "kubecensus/kube/kube_client.h"
 #include "kubecensus/util/logger.h"
 
@@ -46,7 +46,7 @@ inline kubecensus::KubeClientSettings fastSettings() {
   return s;
 }
 
-inline kubecensus::ClusterAccess accessTo(const FakeApiServer& server, const std::string& token = "t0ken") {
+inline kubecensus::ClusterAccess accessTo(const FakeHttpServer& server, const std::string& token = "t0ken") {
   kubecensus::ClusterAccess access;
   access.server = server.url();
   access.token = token;

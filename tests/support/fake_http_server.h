@@ -1,6 +1,7 @@
 // A scriptable HTTP(S) server on 127.0.0.1:0 standing in for a Kubernetes API server in the
-// client tests: each request goes to a handler that returns the response (status, headers, body,
-// or a body cut off midway), and every request is recorded.
+// client tests, or for a collector answering an agent: each request goes to a handler that
+// returns the response (status, headers, body, or a body cut off midway), and every request is
+// recorded.
 #pragma once
 
 #include <Poco/Net/Context.h>
@@ -15,7 +16,10 @@
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/X509Certificate.h>
+#include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
+
+#include <chrono>
 
 #include <functional>
 #include <memory>
@@ -34,6 +38,9 @@ struct FakeRequest {
   std::string accept;
   std::string authorization;
   std::string clientCommonName;  // of the TLS client certificate, if one was sent
+  std::string contentEncoding;
+  std::string body;  // as received (still compressed when Content-Encoding says so)
+  std::chrono::steady_clock::time_point receivedAt;
 
   std::string param(const std::string& name) const {
     for (const auto& [k, v] : query)
@@ -70,7 +77,7 @@ inline FakeResponse statusResponse(int code, const std::string& reason, const st
                 R"(","reason":")" + reason + R"(","code":)" + std::to_string(code) + "}");
 }
 
-class FakeApiServer {
+class FakeHttpServer {
  public:
   using Handler = std::function<FakeResponse(const FakeRequest&)>;
 
@@ -80,7 +87,7 @@ class FakeApiServer {
     std::string clientCaFile;  // non-empty: a client certificate from this CA is required
   };
 
-  explicit FakeApiServer(Handler handler, std::optional<Tls> tls = std::nullopt)
+  explicit FakeHttpServer(Handler handler, std::optional<Tls> tls = std::nullopt)
       : handler_(std::move(handler)) {
     Poco::Net::SocketAddress address("127.0.0.1", 0);
     std::unique_ptr<Poco::Net::ServerSocket> socket;
@@ -106,7 +113,7 @@ class FakeApiServer {
     server_->start();
   }
 
-  ~FakeApiServer() { server_->stopAll(true); }
+  ~FakeHttpServer() { server_->stopAll(true); }
 
   std::string url() const { return scheme_ + "://127.0.0.1:" + std::to_string(port_); }
   std::uint16_t port() const { return port_; }
@@ -120,25 +127,25 @@ class FakeApiServer {
  private:
   class Handle : public Poco::Net::HTTPRequestHandler {
    public:
-    explicit Handle(FakeApiServer& server) : server_(server) {}
+    explicit Handle(FakeHttpServer& server) : server_(server) {}
     void handleRequest(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) override {
       server_.handle(request, response);
     }
 
    private:
-    FakeApiServer& server_;
+    FakeHttpServer& server_;
   };
 
   class Factory : public Poco::Net::HTTPRequestHandlerFactory {
    public:
-    explicit Factory(FakeApiServer& server) : server_(server) {}
+    explicit Factory(FakeHttpServer& server) : server_(server) {}
     Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
       return new Handle(server_);
     }
 
    private:
-    FakeApiServer& server_;
+    FakeHttpServer& server_;
   };
 
   void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
@@ -149,6 +156,9 @@ class FakeApiServer {
     for (const auto& kv : uri.getQueryParameters()) recorded.query.push_back(kv);
     recorded.accept = request.get("Accept", "");
     recorded.authorization = request.get("Authorization", "");
+    recorded.contentEncoding = request.get("Content-Encoding", "");
+    recorded.receivedAt = std::chrono::steady_clock::now();
+    Poco::StreamCopier::copyToString(request.stream(), recorded.body);
     if (scheme_ == "https") {
       try {
         Poco::Net::SecureStreamSocket socket(

@@ -1,0 +1,174 @@
+// The agent's outbox through the real binaries: a collector that is down, one that says
+// "later", one that refuses, and `spool list` showing what is kept.
+#include <catch2/catch.hpp>
+
+#include <Poco/Net/ServerSocket.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "collector_fixture.h"
+#include "support/fake_http_server.h"
+
+using namespace kctest;
+using nlohmann::json;
+
+namespace {
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// A port nothing listens on (yet).
+unsigned short freePort() {
+  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+  return socket.address().port();
+}
+
+// `spool list --json` of the state directory, one object per delivery.
+std::vector<json> spool(const std::string& stateDir) {
+  RunResult result = runAgent({"spool", "list", "--json", "--set", "agent.state_dir=" + stateDir});
+  INFO(result.output);
+  REQUIRE(result.exitCode == 0);
+  std::vector<json> rows;
+  std::istringstream lines(result.output);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty() && line[0] == '{') rows.push_back(json::parse(line));
+  return rows;
+}
+
+// Quick retries so the tests do not wait for the defaults (30 s, doubling).
+const std::vector<std::string> kFastRetries = {"--set", "outbox.retry_initial=200ms",
+                                               "--set", "outbox.retry_max=500ms",
+                                               "--set", "agent.jitter_percent=0"};
+
+std::vector<std::string> agentArgs(std::vector<std::string> args, const std::string& stateDir) {
+  args.insert(args.end(), {"--set", "agent.state_dir=" + stateDir});
+  args.insert(args.end(), kFastRetries.begin(), kFastRetries.end());
+  return args;
+}
+
+}  // namespace
+
+TEST_CASE("reports made while the collector is down are all stored, once each, when it is back") {
+  TempDir work;
+  const std::string state = work.file("state");
+  const unsigned short port = freePort();
+  const std::string url = "http://127.0.0.1:" + std::to_string(port);
+
+  ChildProcess agent(agentBinary(), agentArgs({"run", "--period", "500ms", "--database", url}, state),
+                     work.file("agent.log"), agentEnvironment());
+  bool piledUp = eventually([&] { return spool(state).size() >= 3; }, std::chrono::seconds(15));
+  INFO(agent.output());
+  REQUIRE(piledUp);
+  CHECK(agent.stop(SIGTERM, std::chrono::seconds(5)) == 0);
+  CHECK(contains(agent.output(), "not delivered"));
+
+  std::set<std::string> waiting;
+  for (const auto& row : spool(state)) {
+    CHECK(row["state"] == "pending");
+    CHECK(row["sink"] == "sink.http");
+    waiting.insert(row["reportID"].get<std::string>());
+  }
+
+  Collector collector({}, port);
+  RunResult once = runAgent(agentArgs({"run", "--once", "--database", url}, state));
+  INFO(once.output);
+  CHECK(once.exitCode == 0);
+  std::set<std::string> stored;
+  for (const auto& report : collector.reports()) CHECK(stored.insert(report.reportID).second);
+  CHECK(stored.size() == waiting.size() + 1);  // the waiting ones and the new one
+  for (const auto& id : waiting) CHECK(stored.count(id) == 1);
+  CHECK(spool(state).empty());
+
+  // Delivering again adds nothing: the outbox is empty, and a replay would be a duplicate.
+  RunResult again = runAgent(agentArgs({"run", "--once", "--database", url}, state));
+  CHECK(again.exitCode == 0);
+  CHECK(collector.reports().size() == stored.size() + 1);
+}
+
+TEST_CASE("a 503 with Retry-After is retried no sooner than the collector asked") {
+  std::atomic<int> calls{0};
+  FakeHttpServer collector([&](const FakeRequest&) {
+    if (calls++ == 0) {
+      FakeResponse busy = jsonResponse(503, R"({"error":{"code":503,"message":"storage is down"}})");
+      busy.headers.push_back({"Retry-After", "2"});
+      return busy;
+    }
+    return jsonResponse(202, R"({"accepted":1,"duplicates":0})");
+  });
+  TempDir work;
+  ChildProcess agent(agentBinary(),
+                     agentArgs({"run", "--period", "1h", "--database", collector.url()}, work.file("s")),
+                     work.file("agent.log"), agentEnvironment());
+  const bool twice = eventually([&] { return collector.requestCount() >= 2; }, std::chrono::seconds(10));
+  INFO(agent.output());
+  REQUIRE(twice);
+  CHECK(agent.waitForOutput("delivered", std::chrono::seconds(5)));
+  CHECK(agent.stop(SIGTERM, std::chrono::seconds(5)) == 0);
+
+  const auto requests = collector.requests();
+  CHECK(requests[1].receivedAt - requests[0].receivedAt >= std::chrono::seconds(2));
+  CHECK(json::parse(requests[0].body)["reportID"] == json::parse(requests[1].body)["reportID"]);
+  CHECK(contains(agent.output(), "HTTP 503"));
+  CHECK(contains(agent.output(), "(Retry-After 2 s)"));
+  CHECK(spool(work.file("s")).empty());
+}
+
+TEST_CASE("a report the collector refuses becomes a dead letter that spool list shows and purge removes") {
+  FakeHttpServer collector([](const FakeRequest&) {
+    return jsonResponse(422, R"({"error":{"code":422,"message":"nodes[0].capacity must be an array"}})");
+  });
+  TempDir work;
+  const std::string state = work.file("state");
+  RunResult first = runAgent(agentArgs({"run", "--once", "--database", collector.url()}, state));
+  INFO(first.output);
+  CHECK(first.exitCode == 1);
+  CHECK(contains(first.output, "rejected"));
+
+  auto rows = spool(state);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["state"] == "rejected");
+  CHECK(rows[0]["attempts"] == 1);
+  CHECK(contains(rows[0]["detail"], "HTTP 422"));
+  CHECK(contains(rows[0]["detail"], "nodes[0].capacity must be an array"));
+
+  RunResult table = runAgent({"spool", "list", "--set", "agent.state_dir=" + state});
+  CHECK(contains(table.output, "0 waiting, 1 dead letters"));
+  CHECK(contains(table.output, rows[0]["reportID"].get<std::string>()));
+
+  // A dead letter is not sent again: the next run sends only its own report.
+  RunResult second = runAgent(agentArgs({"run", "--once", "--database", collector.url()}, state));
+  CHECK(second.exitCode == 1);
+  CHECK(collector.requestCount() == 2);
+  CHECK(spool(state).size() == 2);
+
+  RunResult purge = runAgent({"spool", "purge", "--set", "agent.state_dir=" + state});
+  CHECK(purge.exitCode == 0);
+  CHECK(contains(purge.output, "purged 2 dead letters"));
+  CHECK(spool(state).empty());
+}
+
+TEST_CASE("a corrupt outbox is moved aside, and the next report says reports were lost") {
+  Collector collector;
+  TempDir work;
+  const std::string state = work.file("state");
+  std::filesystem::create_directories(state);
+  {
+    std::ofstream garbage(state + "/outbox.db");
+    garbage << std::string(4096, 'x');
+  }
+  RunResult result = runAgent(agentArgs({"run", "--once", "--database", collector.url()}, state));
+  INFO(result.output);
+  CHECK(result.exitCode == 0);
+  CHECK(contains(result.output, "is corrupt"));
+  bool movedAside = false;
+  for (const auto& entry : std::filesystem::directory_iterator(state))
+    if (contains(entry.path().filename().string(), "outbox.db.corrupt-")) movedAside = true;
+  CHECK(movedAside);
+  auto rows = collector.reports();
+  REQUIRE(rows.size() == 1);
+  CHECK(contains(rows[0].report, "the outbox was corrupt and was replaced"));
+}
