@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps configure build run test clean docs bench
+.PHONY: all deps configure build run test test-crash clean docs bench
 
 all: build
 
@@ -21,6 +21,10 @@ run: build
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+
+# kill -9 of the agent at 200 random moments: no report it kept is lost or stored twice.
+test-crash: build
+	@KUBECENSUS_CRASH_ITERATIONS=$${KUBECENSUS_CRASH_ITERATIONS:-200} $(BUILD_DIR)/tests/test-integration "[crash]"
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -96,6 +96,7 @@ int runLoop(const ValidatedConfig& config, AgentRuntime& runtime, Logger& log) {
         try {
           outbox.add(inMemory.front().reportID, encodeReport(inMemory.front(), ReportFormat::Native), now,
                      evicted);
+          log.info("report " + inMemory.front().reportID + " kept in the outbox");
           evicted = 0;
           quarantined.clear();
           inMemory.pop_front();
