@@ -37,7 +37,7 @@ auto decode(const std::string& body, bool lenient, Decode&& decodeJson) {
 
 void postLegacy(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTTPServerRequest& request,
                 Poco::Net::HTTPServerResponse& response) {
-  std::string body = readJsonBody(request, settings.maxBodyBytes);
+  std::string body = readJsonBody(request, settings.maxBodyBytes, settings.maxDecompressedBytes);
   ReportFormat format = ReportFormat::SpartakusV1;
   // Lenient about a trailing comma only here: the tectonic README's own example has one.
   Report report = decode(body, true, [&](const nlohmann::json& json) {
@@ -53,7 +53,7 @@ void postLegacy(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTTP
 
 void postReports(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTTPServerRequest& request,
                  Poco::Net::HTTPServerResponse& response) {
-  std::string body = readJsonBody(request, settings.maxBodyBytes);
+  std::string body = readJsonBody(request, settings.maxBodyBytes, settings.maxDecompressedBytes);
   std::vector<Report> reports = decode(body, false, [](const nlohmann::json& json) {
     std::vector<Report> parsed;
     if (!json.is_array()) {

@@ -28,6 +28,7 @@ struct Route {
 
 struct ApiSettings {
   std::uint64_t maxBodyBytes = 1 << 20;
+  std::uint64_t maxDecompressedBytes = 16 << 20;
 };
 
 // The collector's HTTP API: POST /api/v1 (Spartakus record or tectonic payload, 204),

@@ -38,6 +38,7 @@ int serve(Startup& startup) {
   server::Ingestor ingestor(std::move(storages), log);
   server::ApiSettings api;
   api.maxBodyBytes = core.getSize("max_body_size");
+  api.maxDecompressedBytes = core.getSize("max_decompressed_size");
 
   ListenAddress listen = parseListenAddress(core.getString("listen"));
   server::HttpServerSettings settings;

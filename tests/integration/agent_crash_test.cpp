@@ -4,9 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
-#include <nlohmann/json.hpp>
 #include <set>
 
 #include "collector_fixture.h"
@@ -35,9 +35,17 @@ TEST_CASE("kill -9 at random moments loses no kept report and stores none twice"
   Collector collector;
   TempDir work;
   const std::string state = work.file("state");
-  const std::vector<std::string> args{"run",   "--period", "40ms",     "--database", collector.url(),
-                                      "--set", "agent.state_dir=" + state, "--set", "outbox.retry_initial=50ms",
-                                      "--set", "outbox.retry_max=100ms"};
+  const std::vector<std::string> args{"run",
+                                      "--period",
+                                      "40ms",
+                                      "--database",
+                                      collector.url(),
+                                      "--set",
+                                      "agent.state_dir=" + state,
+                                      "--set",
+                                      "outbox.retry_initial=50ms",
+                                      "--set",
+                                      "outbox.retry_max=100ms"};
   std::mt19937 rng(std::random_device{}());
   std::uniform_int_distribution<int> lifetime(5, 250);  // ms before the kill
   std::set<std::string> kept;
@@ -53,10 +61,12 @@ TEST_CASE("kill -9 at random moments loses no kept report and stores none twice"
       INFO("kill " << i << ":\n" << agent.output());
       CHECK_FALSE(agent.output().find("is corrupt") != std::string::npos);
     }
-    if ((i + 1) % 50 == 0) std::printf("crash test: %d of %d kills, %zu reports kept\n", i + 1, kills, kept.size());
+    if ((i + 1) % 50 == 0)
+      std::printf("crash test: %d of %d kills, %zu reports kept\n", i + 1, kills, kept.size());
   }
   // A last, clean run delivers whatever the kills left waiting.
-  RunResult last = runAgent({"run", "--once", "--database", collector.url(), "--set", "agent.state_dir=" + state});
+  RunResult last =
+      runAgent({"run", "--once", "--database", collector.url(), "--set", "agent.state_dir=" + state});
   INFO(last.output);
   CHECK(last.exitCode == 0);
   const auto lastIds = keptReports(last.output);
@@ -68,7 +78,7 @@ TEST_CASE("kill -9 at random moments loses no kept report and stores none twice"
     stored.insert(report.reportID);
     ++rows;
   }
-  CHECK(rows == stored.size());  // none twice
+  CHECK(rows == stored.size());                                // none twice
   REQUIRE(kept.size() > static_cast<std::size_t>(kills / 2));  // the kills did hit a working agent
   std::size_t missing = 0;
   for (const auto& id : kept) missing += stored.count(id) == 0;

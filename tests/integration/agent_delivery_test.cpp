@@ -11,6 +11,7 @@
 
 #include "collector_fixture.h"
 #include "support/fake_http_server.h"
+#include "support/test_proxy.h"
 
 using namespace kctest;
 using nlohmann::json;
@@ -171,4 +172,19 @@ TEST_CASE("a corrupt outbox is moved aside, and the next report says reports wer
   auto rows = collector.reports();
   REQUIRE(rows.size() == 1);
   CHECK(contains(rows[0].report, "the outbox was corrupt and was replaced"));
+}
+
+TEST_CASE("gzip bodies through a proxy from HTTP_PROXY reach the collector") {
+  Collector collector;
+  TestProxy proxy;
+  TempDir work;
+  RunResult result =
+      runAgent(agentArgs({"run", "--once", "--database", collector.url(), "--set", "sink.http.compress=gzip"},
+                         work.file("state")),
+               {{"HTTP_PROXY", proxy.url()}, {"NO_PROXY", "example.com"}});
+  INFO(result.output);
+  CHECK(result.exitCode == 0);
+  REQUIRE(collector.reports().size() == 1);
+  REQUIRE(proxy.requests().size() == 1);
+  CHECK(proxy.requests()[0].requestLine == "POST " + collector.url() + "/api/v2/reports HTTP/1.1");
 }

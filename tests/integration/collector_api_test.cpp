@@ -1,4 +1,5 @@
 // The collector's HTTP API through the real binary: what it stores, and how it refuses.
+#include <Poco/DeflatingStream.h>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -190,6 +191,45 @@ TEST_CASE("a body over collector.max_body_size is answered 413 with Content-Leng
   auto rows = collector.reports();
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].reportID == "44444444-4444-4444-8444-444444444444");
+}
+
+TEST_CASE(
+    "gzip bodies are inflated up to max_decompressed_size; bombs, broken gzip and other encodings are "
+    "refused") {
+  Collector collector(
+      {"--set", "collector.max_body_size=64KiB", "--set", "collector.max_decompressed_size=256KiB"});
+  auto gzip = [](const std::string& text) {
+    std::ostringstream out;
+    Poco::DeflatingOutputStream deflating(out, Poco::DeflatingStreamBuf::STREAM_GZIP);
+    deflating << text;
+    deflating.close();
+    return out.str();
+  };
+  const std::string report = nativeReport("55555555-5555-4555-8555-555555555555", 200);
+  HttpRequestSpec compressed{"POST", "/api/v2/reports", gzip(report)};
+  compressed.contentEncoding = "gzip";
+  HttpAnswer stored = httpRequest(collector.port(), compressed);
+  INFO(stored.body);
+  CHECK(stored.status == 202);
+
+  // 64 MiB of spaces around a report gzip to about 64 KiB: refused at 256 KiB inflated.
+  HttpRequestSpec bomb{"POST", "/api/v2/reports", gzip(std::string(64 << 20, ' ') + report)};
+  bomb.contentEncoding = "gzip";
+  REQUIRE(bomb.body->size() < 64 * 1024);
+  json bombed = errorOf(httpRequest(collector.port(), bomb), 413);
+  CHECK(contains(bombed["message"], "inflates to more than the limit of 262144 bytes"));
+
+  HttpRequestSpec broken{"POST", "/api/v2/reports", gzip(report).substr(0, 40)};
+  broken.contentEncoding = "gzip";
+  CHECK(contains(errorOf(httpRequest(collector.port(), broken), 400)["message"], "not valid gzip"));
+
+  HttpRequestSpec brotli{"POST", "/api/v2/reports", report};
+  brotli.contentEncoding = "br";
+  CHECK(contains(errorOf(httpRequest(collector.port(), brotli), 415)["message"], "Content-Encoding 'br'"));
+
+  auto rows = collector.reports();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].reportID == "55555555-5555-4555-8555-555555555555");
 }
 
 TEST_CASE("a connection stays usable after a request was refused before its body was read") {

@@ -73,6 +73,7 @@ struct HttpRequestSpec {
   std::optional<std::string> body;  // none: no body at all
   std::string contentType = "application/json";
   bool chunked = false;  // Transfer-Encoding: chunked instead of Content-Length
+  std::string contentEncoding = {};  // e.g. "gzip" (the body is sent as given)
 };
 
 // One request on an existing session (so a test can reuse a kept-alive connection).
@@ -80,6 +81,7 @@ inline HttpAnswer send(Poco::Net::HTTPClientSession& session, const HttpRequestS
   Poco::Net::HTTPRequest request(spec.method, spec.path, Poco::Net::HTTPMessage::HTTP_1_1);
   if (spec.body) {
     if (!spec.contentType.empty()) request.setContentType(spec.contentType);
+    if (!spec.contentEncoding.empty()) request.set("Content-Encoding", spec.contentEncoding);
     if (spec.chunked)
       request.setChunkedTransferEncoding(true);
     else

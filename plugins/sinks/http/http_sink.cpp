@@ -1,7 +1,10 @@
 #include "http_sink.h"
 
+#include <cstdlib>
+#include <fstream>
 #include <sstream>
 
+#include <Poco/DeflatingStream.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -26,11 +29,42 @@ std::string trimSlash(std::string path) {
 
 }  // namespace
 
+namespace {
+
+std::string readFileOption(const Options& options, const std::string& name) {
+  const std::string path = options.getString(name, "");
+  if (path.empty()) return {};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::invalid_argument(name + ": cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::optional<std::uint64_t> compressionThreshold(const Options& options, ReportFormat format) {
+  const std::string mode = options.getString("compress");
+  if (mode == "none") return std::nullopt;
+  if (mode == "gzip") return 0;
+  // auto: only the native format, whose collector is known to take gzip.
+  if (format != ReportFormat::Native) return std::nullopt;
+  return options.getSize("compress_above");
+}
+
+std::string gzip(const std::string& body) {
+  std::ostringstream out;
+  Poco::DeflatingOutputStream deflating(out, Poco::DeflatingStreamBuf::STREAM_GZIP);
+  deflating.write(body.data(), static_cast<std::streamsize>(body.size()));
+  deflating.close();
+  return out.str();
+}
+
+}  // namespace
+
 HttpSink::HttpSink(const Options& options)
     : format_(requireReportFormat(options.getString("format"))),
       token_(options.getString("token", "")),
-      caFile_(options.getString("ca_file", "")),
-      timeout_(options.getDuration("timeout")) {
+      timeout_(options.getDuration("timeout")),
+      compressAbove_(compressionThreshold(options, format_)) {
   Poco::URI uri(options.getString("url"));
   scheme_ = uri.getScheme();
   if (scheme_ != "http" && scheme_ != "https")
@@ -45,7 +79,17 @@ HttpSink::HttpSink(const Options& options)
     if (account_.accountID.empty() || account_.accountSecret.empty())
       throw std::invalid_argument("format tectonic needs account_id and account_secret");
   }
-  if (scheme_ == "https") initializeTls();
+  proxy_ = selectProxy(options.getString("proxy", ""), scheme_, host_, [](const std::string& name) {
+    const char* value = std::getenv(name.c_str());
+    return value ? std::optional<std::string>(value) : std::nullopt;
+  });
+  if (scheme_ == "https") {
+    TlsSettings tls;
+    tls.caPem = readFileOption(options, "ca_file");
+    tls.clientCertificatePem = readFileOption(options, "client_cert");
+    tls.clientKeyPem = readFileOption(options, "client_key");
+    tls_ = makeClientContext(tls);  // verifies against the system store when no ca_file
+  }
 }
 
 HttpSink::~HttpSink() = default;
@@ -53,13 +97,14 @@ HttpSink::~HttpSink() = default;
 std::unique_ptr<Poco::Net::HTTPClientSession> HttpSink::connect() const {
   std::unique_ptr<Poco::Net::HTTPClientSession> session;
   if (scheme_ == "https") {
-    // Verify the peer against the configured CA, or the system store when none is given.
-    Poco::Net::Context::Ptr context(new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "",
-                                                           caFile_, Poco::Net::Context::VERIFY_RELAXED, 9,
-                                                           caFile_.empty()));
-    session = std::make_unique<Poco::Net::HTTPSClientSession>(host_, port_, context);
+    // Through a proxy, Poco opens a CONNECT tunnel and does TLS with the collector inside it.
+    session = std::make_unique<Poco::Net::HTTPSClientSession>(host_, port_, tls_);
   } else {
     session = std::make_unique<Poco::Net::HTTPClientSession>(host_, port_);
+  }
+  if (proxy_) {
+    session->setProxy(proxy_->host, proxy_->port);
+    if (!proxy_->username.empty()) session->setProxyCredentials(proxy_->username, proxy_->password);
   }
   session->setTimeout(Poco::Timespan(timeout_.count() * 1000));
   return session;
@@ -67,11 +112,14 @@ std::unique_ptr<Poco::Net::HTTPClientSession> HttpSink::connect() const {
 
 DeliveryResult HttpSink::deliver(const Report& report) {
   std::string body = encodeReport(report, format_, format_ == ReportFormat::Tectonic ? &account_ : nullptr);
+  const bool compressed = compressAbove_ && body.size() > *compressAbove_;
+  if (compressed) body = gzip(body);
   try {
     auto session = connect();
     Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, path_,
                                    Poco::Net::HTTPMessage::HTTP_1_1);
     request.setContentType("application/json");
+    if (compressed) request.set("Content-Encoding", "gzip");
     request.setContentLength(static_cast<std::streamsize>(body.size()));
     request.set("User-Agent", std::string("kubecensus-agent/") + kVersion);
     if (!token_.empty()) request.set("Authorization", "Bearer " + token_);
@@ -84,8 +132,10 @@ DeliveryResult HttpSink::deliver(const Report& report) {
     return classifyResponse(static_cast<int>(response.getStatus()), response.getReason(),
                             response.get("Retry-After", ""), answer);
   } catch (const Poco::Exception& e) {
-    return DeliveryResult::retryLater(scheme_ + "://" + host_ + ":" + std::to_string(port_) + ": " +
-                                      e.displayText());
+    return DeliveryResult::retryLater(
+        scheme_ + "://" + host_ + ":" + std::to_string(port_) +
+        (proxy_ ? " via proxy " + proxy_->host + ":" + std::to_string(proxy_->port) : "") + ": " +
+        e.displayText());
   } catch (const std::exception& e) {
     return DeliveryResult::retryLater(e.what());
   }

@@ -15,6 +15,17 @@ const OptionSpec kOptions[] = {
     {"timeout", OptionType::Duration, "30s", "connect, send and receive timeout", 0},
     {"token", OptionType::Secret, "", "bearer token sent as Authorization: Bearer <token>", 0},
     {"ca_file", OptionType::Path, "", "CA bundle (PEM) to verify https with instead of the system store", 0},
+    {"client_cert", OptionType::Path, "",
+     "client certificate (PEM, chain after it) for collectors that ask for one", 0},
+    {"client_key", OptionType::Path, "", "the client certificate's private key (PEM)", 0},
+    {"proxy", OptionType::String, "",
+     "empty: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment; none: never a proxy; or a proxy "
+     "URL (http://[user:password@]host:port); https goes through a CONNECT tunnel",
+     0},
+    {"compress", OptionType::String, "auto",
+     "gzip request bodies: auto (native reports above compress_above), gzip (always), none", 0,
+     "auto,gzip,none"},
+    {"compress_above", OptionType::Size, "1KiB", "compress = auto: bodies larger than this are gzipped", 0},
     {"account_id", OptionType::String, "", "tectonic format: the account ID", 0},
     {"account_secret", OptionType::Secret, "", "tectonic format: the account secret", 0},
 };
