@@ -1,17 +1,18 @@
 // kubecensus-agent: collects an anonymized usage report and delivers it, every period.
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 
 #include "agent_options.h"
 #include "agent_runtime.h"
-#include "rbac_check.h"
-#include "run_loop.h"
-#include "spool_command.h"
 #include "kubecensus/plugin/options.h"
 #include "kubecensus/report/formats.h"
 #include "kubecensus/util/shutdown.h"
 #include "kubecensus/util/value_parse.h"
 #include "kubecensus/version.h"
+#include "rbac_check.h"
+#include "run_loop.h"
+#include "spool_command.h"
 
 using namespace kubecensus;
 
@@ -27,21 +28,65 @@ std::optional<std::string> optOutReason(const Options& agent) {
   return std::nullopt;
 }
 
-int run(Startup& startup, Command command) {
-  const Options& options = startup.validated().section("agent");
+// The configuration from the command line and the files it names, or nullptr when it has
+// problems (printed, with file:line, by finish()).
+std::unique_ptr<Startup> loadStartup(const std::vector<std::string>& args) {
+  auto startup = std::make_unique<Startup>(agent::agentProgram(), args);
+  agent::applyAgentFlags(*startup);
+  return startup->finish() == -1 ? std::move(startup) : nullptr;
+}
+
+// `run` until SIGTERM/SIGINT (or one pass with period 0). SIGHUP reads the configuration again
+// and builds new sources and sinks from it; a configuration with problems, or plugins that
+// cannot start, leave the old ones running.
+int runReporting(std::unique_ptr<Startup> startup, const std::vector<std::string>& args, Logger& log) {
+  auto runtime = std::make_unique<agent::AgentRuntime>(startup->validated(), startup->registry(), log);
+  if (runtime->sinkCount() == 0) {
+    std::cerr << "kubecensus-agent: no sink configured (use --database or a [sink.*] section)\n";
+    return kExitUsage;
+  }
+  for (;;) {
+    const int code = agent::runLoop(startup->validated(), *runtime, log);
+    if (code != agent::kReloadRequested) return code;
+    try {
+      auto fresh = loadStartup(args);
+      if (!fresh) {
+        log.error("configuration not reloaded: it has problems (see above); the old one stays in force");
+        continue;
+      }
+      if (auto reason = optOutReason(fresh->validated().section("agent"))) {
+        log.info("reporting is now disabled (" + *reason + "); stopping");
+        return kExitOk;
+      }
+      auto freshRuntime = std::make_unique<agent::AgentRuntime>(fresh->validated(), fresh->registry(), log);
+      if (freshRuntime->sinkCount() == 0) {
+        log.error("configuration not reloaded: it has no sink; the old one stays in force");
+        continue;
+      }
+      runtime = std::move(freshRuntime);  // the old plugins go before the registry that loaded them
+      startup = std::move(fresh);
+      log.info("configuration reloaded");
+    } catch (const std::exception& e) {
+      log.error(std::string("configuration not reloaded (") + e.what() + "); the old one stays in force");
+    }
+  }
+}
+
+int run(std::unique_ptr<Startup> startup, Command command, const std::vector<std::string>& args) {
+  const Options& options = startup->validated().section("agent");
   Logger log("agent", parseLogLevel(options.getString("log_level")).value_or(LogLevel::Info));
   if (command == Command::Spool) {
-    const CommandLine& cl = startup.commandLine();
+    const CommandLine& cl = startup->commandLine();
     const auto& words = cl.positional();
-    return agent::spoolCommand(startup.validated(), {words.begin() + 1, words.end()}, cl.has("json"),
+    return agent::spoolCommand(startup->validated(), {words.begin() + 1, words.end()}, cl.has("json"),
                                cl.value("report").value_or(""), std::cout, log);
   }
   if (command == Command::RbacCheck) {
-    agent::AgentRuntime runtime(startup.validated(), startup.registry(), log);
+    agent::AgentRuntime runtime(startup->validated(), startup->registry(), log);
     return agent::rbacCheck(runtime, std::cout);
   }
   if (command == Command::Preview) {
-    agent::AgentRuntime runtime(startup.validated(), startup.registry(), log);
+    agent::AgentRuntime runtime(startup->validated(), startup->registry(), log);
     Report report = runtime.collect();
     // Exactly the bytes the http sink sends in the native format.
     std::cout << encodeReport(report, ReportFormat::Native) << std::endl;
@@ -51,12 +96,7 @@ int run(Startup& startup, Command command) {
     log.info("reporting is disabled (" + *reason + "); nothing is collected or sent");
     return kExitOk;
   }
-  agent::AgentRuntime runtime(startup.validated(), startup.registry(), log);
-  if (runtime.sinkCount() == 0) {
-    std::cerr << "kubecensus-agent: no sink configured (use --database or a [sink.*] section)\n";
-    return kExitUsage;
-  }
-  return agent::runLoop(startup.validated(), runtime, log);
+  return runReporting(std::move(startup), args, log);
 }
 
 }  // namespace
@@ -65,10 +105,10 @@ int main(int argc, char** argv) {
   Shutdown::install();
   std::vector<std::string> args(argv + 1, argv + argc);
   return runMain("kubecensus-agent", [&] {
-    Startup startup(agent::agentProgram(), args);
-    agent::applyAgentFlags(startup);
-    if (int code = startup.finish(); code >= 0) return code;
-    const auto& words = startup.commandLine().positional();
+    auto startup = std::make_unique<Startup>(agent::agentProgram(), args);
+    agent::applyAgentFlags(*startup);
+    if (int code = startup->finish(); code >= 0) return code;
+    const auto& words = startup->commandLine().positional();
     if (words.empty() || (words.size() != 1 && words[0] != "spool"))
       throw UsageError("expected one command: run, preview, rbac-check or spool (see --help)");
     Command command;
@@ -82,6 +122,6 @@ int main(int argc, char** argv) {
       command = Command::RbacCheck;
     else
       throw UsageError("unknown command '" + words[0] + "' (expected run, preview, rbac-check or spool)");
-    return run(startup, command);
+    return run(std::move(startup), command, args);
   });
 }

@@ -1,7 +1,9 @@
 #include "run_loop.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <deque>
+#include <future>
 #include <random>
 
 #include "agent_runtime.h"
@@ -22,6 +24,7 @@ using std::chrono::milliseconds;
 
 constexpr const char* kOutboxSource = "agent.outbox";
 constexpr std::size_t kMaxReportsInMemory = 100;
+constexpr milliseconds kShutdownGrace{3000};
 
 OutboxSettings outboxSettings(const Options& options, const AgentRuntime& runtime) {
   OutboxSettings settings;
@@ -52,6 +55,28 @@ void noteLosses(Report& report, std::int64_t evicted, const std::string& quarant
   if (!quarantined.empty())
     report.errors.push_back(
         {kOutboxSource, "the outbox was corrupt and was replaced; undelivered reports it held are lost"});
+}
+
+// Delivers what is due on a worker thread, so that SIGTERM is not held up by a slow
+// collector: the delivery in flight gets kShutdownGrace to finish, then the process exits. The
+// outbox stays consistent: a delivery is recorded only once its answer came, and SQLite's WAL
+// survives the exit.
+void drainWithinGrace(Forwarder& forwarder, Logger& log) {
+  auto drained = std::async(std::launch::async, [&] {
+    try {
+      forwarder.drain(nowMicros());
+    } catch (const OutboxError& e) {
+      log.error("outbox: " + std::string(e.what()));
+    }
+  });
+  while (drained.wait_for(milliseconds(100)) != std::future_status::ready) {
+    if (!Shutdown::requested()) continue;
+    if (drained.wait_for(kShutdownGrace) == std::future_status::ready) return;
+    log.warning("stopped (signal " + std::to_string(Shutdown::signal()) +
+                ") with a delivery in flight after " + formatDuration(kShutdownGrace) +
+                "; it stays in the outbox and goes again at the next start");
+    std::_Exit(0);
+  }
 }
 
 }  // namespace
@@ -113,11 +138,7 @@ int runLoop(const ValidatedConfig& config, AgentRuntime& runtime, Logger& log) {
       }
       nextCollection = now + jittered(period, agent.getInt("jitter_percent"), rng).count() * 1000;
     }
-    try {
-      forwarder.drain(nowMicros());
-    } catch (const OutboxError& e) {
-      log.error("outbox: " + std::string(e.what()));
-    }
+    drainWithinGrace(forwarder, log);
     if (once) {
       bool settled = true;
       for (const auto& row : outbox.rows())
@@ -127,7 +148,12 @@ int runLoop(const ValidatedConfig& config, AgentRuntime& runtime, Logger& log) {
     now = nowMicros();
     std::int64_t wake = nextCollection;
     if (auto retry = outbox.nextAttemptAt()) wake = std::min(wake, std::max(*retry, now));
-    if (Shutdown::waitFor(milliseconds((wake - now + 999) / 1000))) break;
+    const Shutdown::Wake event = Shutdown::waitForEvent(milliseconds((wake - now + 999) / 1000));
+    if (event == Shutdown::Wake::Shutdown) break;
+    if (event == Shutdown::Wake::Reload) {
+      log.info("SIGHUP: reading the configuration again");
+      return kReloadRequested;
+    }
   }
   log.info("stopped (signal " + std::to_string(Shutdown::signal()) + ")");
   return 0;

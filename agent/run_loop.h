@@ -12,8 +12,13 @@ namespace kubecensus::agent {
 
 class AgentRuntime;
 
-// Returns the exit code: 0 after a signal; with period 0, 0 if that one report reached every
-// sink, else 1 (it stays in the outbox for the next run).
+// What runLoop returns when SIGHUP asked for the configuration to be read again.
+inline constexpr int kReloadRequested = -2;
+
+// Returns the exit code: 0 after SIGTERM/SIGINT; with period 0, 0 if that one report reached
+// every sink, else 1 (it stays in the outbox for the next run); or kReloadRequested. A
+// delivery in flight when SIGTERM comes gets a few seconds to finish; after that the agent
+// exits anyway, and the report, still in the outbox, goes again at the next start.
 int runLoop(const ValidatedConfig& config, AgentRuntime& runtime, Logger& log);
 
 }  // namespace kubecensus::agent

@@ -188,3 +188,57 @@ TEST_CASE("gzip bodies through a proxy from HTTP_PROXY reach the collector") {
   REQUIRE(proxy.requests().size() == 1);
   CHECK(proxy.requests()[0].requestLine == "POST " + collector.url() + "/api/v2/reports HTTP/1.1");
 }
+
+TEST_CASE("SIGTERM during a delivery that hangs exits 0 within seconds and keeps the report") {
+  std::atomic<bool> release{false};
+  FakeHttpServer collector([&](const FakeRequest&) {
+    for (int i = 0; i < 400 && !release; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return jsonResponse(202, R"({"accepted":1})");
+  });
+  TempDir work;
+  const std::string state = work.file("state");
+  ChildProcess agent(
+      agentBinary(),
+      agentArgs({"run", "--period", "1h", "--database", collector.url(), "--set", "sink.http.timeout=60s"},
+                state),
+      work.file("agent.log"), agentEnvironment());
+  REQUIRE(eventually([&] { return collector.requestCount() == 1; }, std::chrono::seconds(10)));
+  const auto signalled = std::chrono::steady_clock::now();
+  CHECK(agent.stop(SIGTERM, std::chrono::seconds(10)) == 0);
+  CHECK(std::chrono::steady_clock::now() - signalled < std::chrono::seconds(6));
+  CHECK(contains(agent.output(), "with a delivery in flight"));
+  release = true;
+  auto rows = spool(state);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["state"] == "pending");
+}
+
+TEST_CASE("SIGHUP reloads the configuration; a broken one is refused and the old one keeps working") {
+  TempDir work;
+  const std::string config = work.file("agent.ini");
+  auto writeConfig = [&](const std::string& text) {
+    std::ofstream out(config);
+    out << text;
+  };
+  writeConfig("[agent]\nperiod = 1h\nstate_dir = " + work.file("state") +
+              "\n[sink.file]\npath = " + work.file("first.ndjson") + "\n");
+  ChildProcess agent(agentBinary(), {"run", "--config", config}, work.file("agent.log"), agentEnvironment());
+  REQUIRE(eventually([&] { return std::filesystem::exists(work.file("first.ndjson")); },
+                     std::chrono::seconds(10)));
+
+  writeConfig("[agent]\nperiod = 1h\nstate_dir = " + work.file("state") +
+              "\n[sink.file]\npath = " + work.file("second.ndjson") + "\n");
+  ::kill(agent.pid(), SIGHUP);
+  const bool reloaded = eventually([&] { return std::filesystem::exists(work.file("second.ndjson")); },
+                                   std::chrono::seconds(10));
+  INFO(agent.output());
+  REQUIRE(reloaded);
+  CHECK(agent.waitForOutput("configuration reloaded", std::chrono::seconds(5)));
+
+  writeConfig("[agent]\nperiod = 1h\nbogus_key = 1\n");
+  ::kill(agent.pid(), SIGHUP);
+  CHECK(agent.waitForOutput("configuration not reloaded", std::chrono::seconds(10)));
+  CHECK(contains(agent.output(), "bogus_key"));
+  CHECK(agent.running());
+  CHECK(agent.stop(SIGTERM, std::chrono::seconds(5)) == 0);
+}
