@@ -20,8 +20,11 @@ ProgramSpec agentProgram() {
       "Usage: kubecensus-agent run [flags]         collect and deliver a report every period\n"
       "       kubecensus-agent preview [flags]     collect once and print exactly what would be sent\n"
       "       kubecensus-agent rbac-check [flags]  ask the API server which sections the agent may read\n"
-      "       kubecensus-agent spool list [--json] what the outbox holds: waiting deliveries, dead letters\n"
-      "       kubecensus-agent spool purge [--report ID]  delete dead letters\n"
+      "       kubecensus-agent spool list [--json] what the outbox holds (waiting, dead letters) and the spool\n"
+      "       kubecensus-agent spool purge [--report ID]  delete dead letters and exported spooled reports\n"
+      "       kubecensus-agent spool export --output FILE [--all]  write spooled reports as a bundle\n"
+      "       kubecensus-agent spool import BUNDLE  add a bundle's reports to the spool\n"
+      "       kubecensus-agent spool forward [--bundle FILE] --to URL  send spooled (or bundled) reports\n"
       "       (\"volunteer\" is accepted for \"run\", as Spartakus named it)\n\n"
       "Example: kubecensus-agent run --database http://127.0.0.1:8080 --period 1m";
   spec.coreSection = "agent";
@@ -88,6 +91,11 @@ ProgramSpec agentProgram() {
       {"once", "", "send one report and exit (same as --period 0)"},
       {"json", "", "spool list: one JSON object per line"},
       {"report", "ID", "spool purge: only this report's dead letters"},
+      {"spool", "PATH", "spool commands: the spool file (default: the spool sink's path)"},
+      {"output", "FILE", "spool export: the bundle to write"},
+      {"all", "", "spool export: every spooled report, not only those never exported"},
+      {"bundle", "FILE", "spool forward: send this bundle's reports instead of the spool's"},
+      {"to", "URL", "spool forward: the collector to send to"},
       {"kubeconfig", "FILE", "kubeconfig to reach the cluster with (kubernetes.kubeconfig)"},
       {"context", "NAME", "kubeconfig context (kubernetes.context)"},
       {"extensions", "PATH", "report the key/value pairs of a JSON file or directory of them (source.extensions)"},

@@ -78,8 +78,8 @@ int run(std::unique_ptr<Startup> startup, Command command, const std::vector<std
   if (command == Command::Spool) {
     const CommandLine& cl = startup->commandLine();
     const auto& words = cl.positional();
-    return agent::spoolCommand(startup->validated(), {words.begin() + 1, words.end()}, cl.has("json"),
-                               cl.value("report").value_or(""), std::cout, log);
+    return agent::spoolCommand(startup->validated(), startup->registry(), cl,
+                               {words.begin() + 1, words.end()}, std::cout, log);
   }
   if (command == Command::RbacCheck) {
     agent::AgentRuntime runtime(startup->validated(), startup->registry(), log);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api_error.h"
+#include "bundle_import.h"
 #include "ingestor.h"
 #include "kubecensus/plugin/abi.h"
 #include "kubecensus/report/formats.h"
@@ -80,6 +81,15 @@ void postReports(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTT
   sendJson(response, 202, answer.dump());
 }
 
+void postBundle(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTTPServerRequest& request,
+                Poco::Net::HTTPServerResponse& response) {
+  const std::string body = readBundleBody(request, settings.maxBundleBytes);
+  BundleImport result = importBundle(ingestor, body, settings.maxBundleBytes * 8, clientAddress(request));
+  nlohmann::json answer{
+      {"reports", result.reports}, {"accepted", result.accepted}, {"duplicates", result.duplicates}};
+  sendJson(response, 202, answer.dump());
+}
+
 void getHealth(Ingestor& ingestor, Poco::Net::HTTPServerResponse& response) {
   nlohmann::json storages = nlohmann::json::array();
   bool ok = true;
@@ -120,6 +130,8 @@ std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings) {
        [&ingestor, settings](Request& q, Response& r) { postLegacy(ingestor, settings, q, r); }},
       {"POST", "/api/v2/reports",
        [&ingestor, settings](Request& q, Response& r) { postReports(ingestor, settings, q, r); }},
+      {"POST", "/api/v2/bundles",
+       [&ingestor, settings](Request& q, Response& r) { postBundle(ingestor, settings, q, r); }},
       {"GET", "/healthz", [&ingestor](Request&, Response& r) { getHealth(ingestor, r); }},
       {"GET", "/version", [](Request&, Response& r) { getVersion(r); }},
   };

@@ -29,10 +29,12 @@ struct Route {
 struct ApiSettings {
   std::uint64_t maxBodyBytes = 1 << 20;
   std::uint64_t maxDecompressedBytes = 16 << 20;
+  std::uint64_t maxBundleBytes = 64 << 20;  // inflated: 8 times as much
 };
 
 // The collector's HTTP API: POST /api/v1 (Spartakus record or tectonic payload, 204),
-// POST /api/v2/reports (native, one or an array, 202), GET /healthz, GET /version.
+// POST /api/v2/reports (native, one or an array, 202), POST /api/v2/bundles (a bundle, 202),
+// GET /healthz, GET /version.
 std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings);
 
 // Finds the route for a request and runs it; unknown path 404, known path with another

@@ -6,26 +6,30 @@ ProgramSpec collectorProgram() {
   ProgramSpec spec;
   spec.name = "kubecensus-collector";
   spec.usage =
-      "Usage: kubecensus-collector [flags]\n"
+      "Usage: kubecensus-collector [flags]                 serve the HTTP API\n"
+      "       kubecensus-collector import BUNDLE... [flags]  store the reports of bundles (spool export)\n"
       "       kubecensus-collector --database sqlite:./var/kubecensus.db --listen 127.0.0.1:8080\n\n"
       "Accepts usage reports over HTTP (kubecensus native, Spartakus v1 and tectonic formats)\n"
       "and stores each once in every configured storage.";
   spec.coreSection = "collector";
-  spec.sections = {{"collector",
-                    {
-                        {"listen", OptionType::String, "127.0.0.1:8080",
-                         "address and port to serve HTTP on (port 0: any free port)", 0},
-                        {"max_body_size", OptionType::Size, "1MiB",
-                         "largest request body accepted (as sent, compressed or not); larger ones get 413", 0},
-                        {"max_decompressed_size", OptionType::Size, "16MiB",
-                         "largest body a gzip request may inflate to; beyond it 413 (a gzip bomb stops there)", 0},
-                        {"threads", OptionType::Integer, "16", "HTTP worker threads", 0},
-                        {"max_queued", OptionType::Integer, "256",
-                         "connections waiting for a worker before new ones are refused", 0},
-                        {"timeout", OptionType::Duration, "10s", "per-connection read and write timeout", 0},
-                        {"plugin_dirs", OptionType::List, "", "more directories to load plugins from", 0},
-                        {"log_level", OptionType::String, "info", "how much to log", 0, "debug,info,warning,error"},
-                    }}};
+  spec.sections = {
+      {"collector",
+       {
+           {"listen", OptionType::String, "127.0.0.1:8080",
+            "address and port to serve HTTP on (port 0: any free port)", 0},
+           {"max_body_size", OptionType::Size, "1MiB",
+            "largest request body accepted (as sent, compressed or not); larger ones get 413", 0},
+           {"max_bundle_size", OptionType::Size, "64MiB",
+            "largest bundle POST /api/v2/bundles accepts (and 8 times that inflated)", 0},
+           {"max_decompressed_size", OptionType::Size, "16MiB",
+            "largest body a gzip request may inflate to; beyond it 413 (a gzip bomb stops there)", 0},
+           {"threads", OptionType::Integer, "16", "HTTP worker threads", 0},
+           {"max_queued", OptionType::Integer, "256",
+            "connections waiting for a worker before new ones are refused", 0},
+           {"timeout", OptionType::Duration, "10s", "per-connection read and write timeout", 0},
+           {"plugin_dirs", OptionType::List, "", "more directories to load plugins from", 0},
+           {"log_level", OptionType::String, "info", "how much to log", 0, "debug,info,warning,error"},
+       }}};
   spec.pluginKinds = {PluginKind::Storage};
   spec.flags = {
       {"listen", "ADDR:PORT", "serve on this address (collector.listen)"},

@@ -1,12 +1,17 @@
 // kubecensus-collector: accepts usage reports over HTTP and stores them.
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 
+#include "api_error.h"
+#include "bundle_import.h"
 #include "collector_options.h"
 #include "http_server.h"
 #include "ingestor.h"
 #include "kubecensus/plugin/options.h"
 #include "kubecensus/util/logger.h"
+#include "kubecensus/util/progress.h"
+#include "kubecensus/util/state_dir.h"
 #include "kubecensus/util/shutdown.h"
 #include "kubecensus/version.h"
 
@@ -14,10 +19,8 @@ using namespace kubecensus;
 
 namespace {
 
-int serve(Startup& startup) {
-  const Options& core = startup.validated().section("collector");
-  Logger log("collector", parseLogLevel(core.getString("log_level")).value_or(LogLevel::Info));
-
+// Every configured storage, started; exits 1 (runtime failure) naming one that cannot start.
+std::vector<server::NamedStorage> openStorages(Startup& startup, Logger& log) {
   std::vector<server::NamedStorage> storages;
   for (const auto& configured : startup.validated().plugins) {
     const LoadedPlugin& plugin = startup.registry().require(PluginKind::Storage, configured.plugin);
@@ -31,14 +34,53 @@ int serve(Startup& startup) {
     }
     log.info("storage " + name + " (" + configured.plugin + ") ready");
   }
-  if (storages.empty()) {
-    std::cerr << "kubecensus-collector: no storage configured (use --database or a [storage.*] section)\n";
-    return kExitUsage;
+  if (storages.empty()) throw UsageError("no storage configured (use --database or a [storage.*] section)");
+  return storages;
+}
+
+// `kubecensus-collector import BUNDLE...`: each bundle verified whole, then stored.
+int importBundles(Startup& startup, const std::vector<std::string>& files, Logger& log) {
+  const Options& core = startup.validated().section("collector");
+  server::Ingestor ingestor(openStorages(startup, log), log);
+  int code = kExitOk;
+  for (const auto& file : files) {
+    std::string bytes;
+    try {
+      bytes = readFile(file);
+    } catch (const std::exception& e) {
+      std::cerr << "kubecensus-collector: " << e.what() << "\n";
+      code = kExitFailure;
+      continue;
+    }
+    try {
+      std::unique_ptr<Progress> progress;
+      server::BundleImport result =
+          server::importBundle(ingestor, bytes, core.getSize("max_bundle_size") * 8, "bundle:" + file,
+                               [&](std::size_t done, std::size_t total) {
+                                 if (!progress)
+                                   progress = std::make_unique<Progress>("importing " + file, total);
+                                 progress->set(done);
+                               });
+      progress.reset();
+      std::cout << file << ": " << result.reports << " reports, " << result.accepted << " stored, "
+                << result.duplicates << " already there\n";
+    } catch (const server::ApiError& e) {
+      std::cerr << "kubecensus-collector: " << file << ": " << e.what()
+                << (e.field().empty() ? "" : " (" + e.field() + ")") << "; nothing imported from it\n";
+      code = kExitFailure;
+    }
   }
-  server::Ingestor ingestor(std::move(storages), log);
+  return code;
+}
+
+int serve(Startup& startup) {
+  const Options& core = startup.validated().section("collector");
+  Logger log("collector", parseLogLevel(core.getString("log_level")).value_or(LogLevel::Info));
+  server::Ingestor ingestor(openStorages(startup, log), log);
   server::ApiSettings api;
   api.maxBodyBytes = core.getSize("max_body_size");
   api.maxDecompressedBytes = core.getSize("max_decompressed_size");
+  api.maxBundleBytes = core.getSize("max_bundle_size");
 
   ListenAddress listen = parseListenAddress(core.getString("listen"));
   server::HttpServerSettings settings;
@@ -68,6 +110,12 @@ int main(int argc, char** argv) {
     Startup startup(server::collectorProgram(), std::vector<std::string>(argv + 1, argv + argc));
     server::applyCollectorFlags(startup);
     if (int code = startup.finish(); code >= 0) return code;
-    return serve(startup);
+    const auto& words = startup.commandLine().positional();
+    if (words.empty()) return serve(startup);
+    if (words[0] != "import" || words.size() < 2)
+      throw UsageError("expected no command (serve) or: import BUNDLE... (see --help)");
+    const Options& core = startup.validated().section("collector");
+    Logger log("collector", parseLogLevel(core.getString("log_level")).value_or(LogLevel::Info));
+    return importBundles(startup, {words.begin() + 1, words.end()}, log);
   });
 }

@@ -3,12 +3,11 @@
 #include <cctype>
 #include <istream>
 
-#include <zlib.h>
-
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/MediaType.h>
 
 #include "api_error.h"
+#include "kubecensus/util/gzip.h"
 
 namespace kubecensus::server {
 
@@ -26,57 +25,40 @@ std::string readAtMost(std::istream& in, std::uint64_t maxBytes, const ApiError&
   return out;
 }
 
-// zlib directly rather than a Poco stream: a stream that simply ends early must be an error
-// (a truncated upload), which only zlib's Z_STREAM_END tells.
 std::string gunzip(const std::string& body, std::uint64_t maxBytes) {
-  z_stream stream{};
-  if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) throw ApiError(500, "cannot set up gzip decoding");
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
-  stream.avail_in = static_cast<uInt>(body.size());
-  std::string out;
-  char buffer[65536];
-  int rc = Z_OK;
-  while (rc != Z_STREAM_END) {
-    stream.next_out = reinterpret_cast<Bytef*>(buffer);
-    stream.avail_out = sizeof buffer;
-    rc = inflate(&stream, Z_NO_FLUSH);
-    if (rc != Z_OK && rc != Z_STREAM_END) {
-      const std::string why = rc == Z_BUF_ERROR ? "it ends before the gzip stream does"
-                                                : (stream.msg ? stream.msg : "error " + std::to_string(rc));
-      inflateEnd(&stream);
-      throw ApiError(400, "request body is not valid gzip: " + why);
-    }
-    out.append(buffer, sizeof buffer - stream.avail_out);
-    if (out.size() > maxBytes) {
-      inflateEnd(&stream);
-      throw ApiError(
-          413, "gzip request body inflates to more than the limit of " + std::to_string(maxBytes) + " bytes");
-    }
+  try {
+    return gzipDecompress(body, maxBytes);
+  } catch (const GzipError& e) {
+    if (e.tooLarge()) throw ApiError(413, std::string("gzip request body ") + e.what());
+    throw ApiError(400, std::string("request body is ") + e.what());
   }
-  const bool trailing = stream.avail_in > 0;
-  inflateEnd(&stream);
-  if (trailing) throw ApiError(400, "request body is not valid gzip: bytes after the end of the gzip stream");
-  return out;
 }
 
 }  // namespace
 
-std::string readJsonBody(Poco::Net::HTTPServerRequest& request, std::uint64_t maxBytes,
-                         std::uint64_t maxDecompressedBytes) {
+namespace {
+
+// Content-Type must be one of `types` ("application/json"), else 415.
+void requireContentType(const Poco::Net::HTTPServerRequest& request,
+                        std::initializer_list<const char*> types) {
   const std::string contentType = request.getContentType();
-  bool json = false;
   try {
     Poco::Net::MediaType type(contentType);
-    json = type.matches("application", "json");
+    for (const char* accepted : types) {
+      Poco::Net::MediaType wanted(accepted);
+      if (type.matches(wanted.getType(), wanted.getSubType())) return;
+    }
   } catch (const Poco::Exception&) {
   }
-  if (!json)
-    throw ApiError(415, "Content-Type must be application/json, got '" +
-                            (contentType.empty() ? std::string("(none)") : contentType) + "'");
-  std::string encoding = request.get("Content-Encoding", "identity");
-  for (auto& c : encoding) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (encoding != "identity" && encoding != "gzip")
-    throw ApiError(415, "Content-Encoding '" + encoding + "' is not supported (gzip or none)");
+  std::string names;
+  for (const char* accepted : types) names += std::string(names.empty() ? "" : " or ") + accepted;
+  throw ApiError(415, "Content-Type must be " + names + ", got '" +
+                          (contentType.empty() ? std::string("(none)") : contentType) + "'");
+}
+
+// The body as sent, refused with 413 past maxBytes (before reading it when Content-Length
+// says so) and 400 when it ends before its Content-Length.
+std::string readBody(Poco::Net::HTTPServerRequest& request, std::uint64_t maxBytes) {
   const std::string limit = std::to_string(maxBytes) + " bytes";
   if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(maxBytes))
     throw ApiError(413, "request body of " + std::to_string(request.getContentLength64()) +
@@ -86,7 +68,25 @@ std::string readJsonBody(Poco::Net::HTTPServerRequest& request, std::uint64_t ma
   if (request.hasContentLength() && body.size() != static_cast<std::uint64_t>(request.getContentLength64()))
     throw ApiError(400, "request body ended after " + std::to_string(body.size()) + " of " +
                             std::to_string(request.getContentLength64()) + " bytes");
+  return body;
+}
+
+}  // namespace
+
+std::string readJsonBody(Poco::Net::HTTPServerRequest& request, std::uint64_t maxBytes,
+                         std::uint64_t maxDecompressedBytes) {
+  requireContentType(request, {"application/json"});
+  std::string encoding = request.get("Content-Encoding", "identity");
+  for (auto& c : encoding) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (encoding != "identity" && encoding != "gzip")
+    throw ApiError(415, "Content-Encoding '" + encoding + "' is not supported (gzip or none)");
+  std::string body = readBody(request, maxBytes);
   return encoding == "gzip" ? gunzip(body, maxDecompressedBytes) : body;
+}
+
+std::string readBundleBody(Poco::Net::HTTPServerRequest& request, std::uint64_t maxBytes) {
+  requireContentType(request, {"application/gzip", "application/octet-stream"});
+  return readBody(request, maxBytes);
 }
 
 }  // namespace kubecensus::server

@@ -17,4 +17,8 @@ namespace kubecensus::server {
 std::string readJsonBody(Poco::Net::HTTPServerRequest& request, std::uint64_t maxBytes,
                          std::uint64_t maxDecompressedBytes);
 
+// A bundle's bytes (Content-Type application/gzip or application/octet-stream, else 415),
+// with the same size rules.
+std::string readBundleBody(Poco::Net::HTTPServerRequest& request, std::uint64_t maxBytes);
+
 }  // namespace kubecensus::server

@@ -43,12 +43,7 @@ inline const kubecensus::LoadedPlugin& realPlugin(const std::string& name) {
 // Every option with a default from the descriptor, then `values` on top.
 inline kubecensus::Options optionsFor(const std::string& plugin,
                                       const std::map<std::string, std::string>& values) {
-  const kubecensus::PluginDescriptor& d = *realPlugin(plugin).descriptor;
-  std::map<std::string, std::string> all;
-  for (std::uint32_t i = 0; i < d.optionCount; ++i)
-    if (d.options[i].defaultValue) all[d.options[i].name] = d.options[i].defaultValue;
-  for (const auto& [key, value] : values) all[key] = value;
-  return kubecensus::Options(all);
+  return kubecensus::optionsWithDefaults(*realPlugin(plugin).descriptor, values);
 }
 
 template <class T>

@@ -33,6 +33,7 @@ std::size_t Forwarder::drain(std::int64_t now) {
       std::optional<OutboxEntry> entry = outbox_.next(target.name, now);
       if (!entry) break;
       DeliveryResult result;
+      const auto started = std::chrono::steady_clock::now();
       try {
         result = target.sink->deliver(fromNativeJson(nlohmann::json::parse(entry->body)));
       } catch (const ReportError& e) {
@@ -58,7 +59,11 @@ std::size_t Forwarder::drain(std::int64_t now) {
       const auto wait =
           policy_.delay(entry->attempts + 1,
                         std::chrono::duration_cast<std::chrono::milliseconds>(result.retryAfter), rng_);
-      outbox_.retryLater(entry->seq, target.name, now + wait.count() * 1000, result.detail);
+      // Counted from the answer, not from the start of the attempt: Retry-After means "after
+      // this response".
+      const auto took =
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+      outbox_.retryLater(entry->seq, target.name, now + took.count() + wait.count() * 1000, result.detail);
       log_.warning(about + " not delivered" + detail + "; attempt " + std::to_string(entry->attempts + 2) +
                    " in " + formatDuration(wait) +
                    (result.retryAfter.count() > 0

@@ -11,6 +11,7 @@
 
 #include "descriptor_check.h"
 #include "file_permissions.h"
+#include "kubecensus/plugin/options.h"
 
 namespace kubecensus {
 namespace fs = std::filesystem;
@@ -222,6 +223,14 @@ std::string defaultPluginDirectory() {
   return (executable.parent_path() / ".." / "lib" / "kubecensus" / "plugins")
       .lexically_normal()
       .string();
+}
+
+Options optionsWithDefaults(const PluginDescriptor& descriptor, const std::map<std::string, std::string>& values) {
+  std::map<std::string, std::string> all;
+  for (std::uint32_t i = 0; i < descriptor.optionCount; ++i)
+    if (descriptor.options[i].defaultValue) all[descriptor.options[i].name] = descriptor.options[i].defaultValue;
+  for (const auto& [key, value] : values) all[key] = value;
+  return Options(std::move(all));
 }
 
 }  // namespace kubecensus

@@ -4,7 +4,6 @@
 #include <fstream>
 #include <sstream>
 
-#include <Poco/DeflatingStream.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -16,6 +15,7 @@
 
 #include "delivery_outcome.h"
 #include "kubecensus/net/tls_client.h"
+#include "kubecensus/util/gzip.h"
 #include "kubecensus/report/format_name.h"
 #include "kubecensus/version.h"
 
@@ -48,14 +48,6 @@ std::optional<std::uint64_t> compressionThreshold(const Options& options, Report
   // auto: only the native format, whose collector is known to take gzip.
   if (format != ReportFormat::Native) return std::nullopt;
   return options.getSize("compress_above");
-}
-
-std::string gzip(const std::string& body) {
-  std::ostringstream out;
-  Poco::DeflatingOutputStream deflating(out, Poco::DeflatingStreamBuf::STREAM_GZIP);
-  deflating.write(body.data(), static_cast<std::streamsize>(body.size()));
-  deflating.close();
-  return out.str();
 }
 
 }  // namespace
@@ -113,7 +105,7 @@ std::unique_ptr<Poco::Net::HTTPClientSession> HttpSink::connect() const {
 DeliveryResult HttpSink::deliver(const Report& report) {
   std::string body = encodeReport(report, format_, format_ == ReportFormat::Tectonic ? &account_ : nullptr);
   const bool compressed = compressAbove_ && body.size() > *compressAbove_;
-  if (compressed) body = gzip(body);
+  if (compressed) body = gzipCompress(body);
   try {
     auto session = connect();
     Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, path_,

@@ -81,9 +81,10 @@ TEST_CASE("forwarder: a retry holds back that sink only, until its time", "[forw
   CHECK(f.b.seen.size() == 3);
   // Retry-After 30 s is a floor over the 1 s backoff.
   REQUIRE(f.outbox->nextAttemptAt());
-  CHECK(*f.outbox->nextAttemptAt() == kSecond + 30 * kSecond);
+  CHECK(*f.outbox->nextAttemptAt() >= kSecond + 30 * kSecond);  // after the answer, which took a moment
+  CHECK(*f.outbox->nextAttemptAt() < kSecond + 30 * kSecond + kSecond / 10);
   CHECK(f.forwarder->drain(30 * kSecond) == 0);
-  CHECK(f.forwarder->drain(31 * kSecond) == 3);
+  CHECK(f.forwarder->drain(32 * kSecond) == 3);
   CHECK(f.a.seen == std::vector<std::string>{r(1), r(1), r(2), r(3)});
 }
 

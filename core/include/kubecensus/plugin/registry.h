@@ -1,6 +1,7 @@
 // Finds, checks and loads plugin libraries, and creates plugin instances.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -100,5 +101,9 @@ class PluginRegistry {
 // <directory of the running executable>/../lib/kubecensus/plugins — right for the build tree
 // (build/bin, build/lib/kubecensus/plugins) and for an installed tree alike.
 std::string defaultPluginDirectory();
+
+// Options for creating a plugin outside a configuration file: the descriptor's defaults,
+// overridden by `values`.
+Options optionsWithDefaults(const PluginDescriptor& descriptor, const std::map<std::string, std::string>& values);
 
 }  // namespace kubecensus

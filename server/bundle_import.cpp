@@ -1,0 +1,53 @@
+#include "bundle_import.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "api_error.h"
+#include "kubecensus/report/bundle.h"
+#include "kubecensus/report/formats.h"
+
+namespace kubecensus::server {
+namespace {
+
+constexpr std::size_t kBatch = 500;
+
+}  // namespace
+
+BundleImport importBundle(Ingestor& ingestor, const std::string& bytes, std::uint64_t maxInflatedBytes,
+                          const std::string& receivedFrom,
+                          const std::function<void(std::size_t, std::size_t)>& progress) {
+  std::vector<std::string> lines;
+  try {
+    lines = readBundle(bytes, maxInflatedBytes);
+  } catch (const BundleError& e) {
+    throw ApiError(e.tooLarge() ? 413 : 400, e.what());
+  }
+  std::vector<Report> reports;
+  reports.reserve(lines.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    try {
+      reports.push_back(fromNativeJson(parseJson(lines[i])));
+    } catch (const ReportError& e) {
+      const std::string field =
+          "reports[" + std::to_string(i) + "]" + (e.field().empty() ? "" : "." + e.field());
+      throw ApiError(e.isSyntaxError() ? 400 : 422,
+                     "report " + std::to_string(i + 1) + " of the bundle: " + e.detail(), field);
+    }
+  }
+  BundleImport result;
+  result.reports = reports.size();
+  for (std::size_t start = 0; start < reports.size(); start += kBatch) {
+    const std::size_t end = std::min(reports.size(), start + kBatch);
+    std::vector<Report> batch(std::make_move_iterator(reports.begin() + static_cast<std::ptrdiff_t>(start)),
+                              std::make_move_iterator(reports.begin() + static_cast<std::ptrdiff_t>(end)));
+    Ingestor::Outcome outcome = ingestor.ingest(std::move(batch), ReportFormat::Native, receivedFrom);
+    result.accepted += outcome.accepted;
+    result.duplicates += outcome.duplicates;
+    if (progress) progress(end, reports.size());
+  }
+  return result;
+}
+
+}  // namespace kubecensus::server

@@ -1,0 +1,30 @@
+// Loading a bundle (see kubecensus/report/bundle.h) into the collector's storages, for
+// `kubecensus-collector import BUNDLE` and POST /api/v2/bundles: the bundle is verified and
+// every report in it decoded before anything is stored, so a damaged bundle, or one with a
+// report that breaks the schema, stores nothing.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "ingestor.h"
+
+namespace kubecensus::server {
+
+struct BundleImport {
+  std::size_t reports = 0;
+  std::size_t accepted = 0;
+  std::size_t duplicates = 0;
+};
+
+// Throws ApiError: 400 for a bundle that is not intact (BundleError's message), 413 when it
+// inflates past maxInflatedBytes, 422 for a report that breaks the schema (field
+// "reports[N].<field>"), 503 when a storage fails (batches before it stay stored; importing
+// the bundle again completes it, as stored reports count as duplicates). `progress` is called
+// with (done, total) after every batch.
+BundleImport importBundle(Ingestor& ingestor, const std::string& bytes, std::uint64_t maxInflatedBytes,
+                          const std::string& receivedFrom,
+                          const std::function<void(std::size_t, std::size_t)>& progress = {});
+
+}  // namespace kubecensus::server
