@@ -20,7 +20,9 @@ ProgramSpec agentProgram() {
       "Usage: kubecensus-agent run [flags]         collect and deliver a report every period\n"
       "       kubecensus-agent preview [flags]     collect once and print exactly what would be sent\n"
       "       kubecensus-agent rbac-check [flags]  ask the API server which sections the agent may read\n"
-      "       kubecensus-agent spool list [--json] what the outbox holds (waiting, dead letters) and the spool\n"
+      "       kubecensus-agent status              the last pass's health (exit 0 healthy, 1 not)\n"
+      "       kubecensus-agent spool list [--json] what the outbox holds (waiting, dead letters) and the "
+      "spool\n"
       "       kubecensus-agent spool purge [--report ID]  delete dead letters and exported spooled reports\n"
       "       kubecensus-agent spool export --output FILE [--all]  write spooled reports as a bundle\n"
       "       kubecensus-agent spool import BUNDLE  add a bundle's reports to the spool\n"
@@ -56,10 +58,13 @@ ProgramSpec agentProgram() {
             "inside a pod, else a kubeconfig if one is found, else none)",
             0, "auto,in-cluster,kubeconfig,none"},
            {"kubeconfig", OptionType::String, "",
-            "kubeconfig file; empty: $KUBECONFIG (several files, merged as kubectl does), else ~/.kube/config", 0},
+            "kubeconfig file; empty: $KUBECONFIG (several files, merged as kubectl does), else "
+            "~/.kube/config",
+            0},
            {"context", OptionType::String, "", "kubeconfig context; empty: its current-context", 0},
            {"timeout", OptionType::Duration, "30s", "connect and read timeout of each API request", 0},
-           {"page_size", OptionType::Integer, "500", "objects per LIST page: memory is bounded by one page", 0},
+           {"page_size", OptionType::Integer, "500", "objects per LIST page: memory is bounded by one page",
+            0},
            {"cluster_id_key", OptionType::Secret, "kubecensus",
             "key of the HMAC that turns the kube-system namespace UID into the default cluster ID, so it is "
             "stable across reinstalls but cannot be joined with the raw UID other tools send",
@@ -69,12 +74,14 @@ ProgramSpec agentProgram() {
       {"outbox",
        {
            {"path", OptionType::String, "",
-            "the SQLite file every report is kept in until each sink has it; empty: outbox.db in state_dir", 0},
+            "the SQLite file every report is kept in until each sink has it; empty: outbox.db in state_dir",
+            0},
            {"max_reports", OptionType::Integer, "10000",
             "reports kept at most (waiting or dead letters); beyond it the oldest are evicted and the next "
             "report says how many were lost",
             0},
-           {"max_bytes", OptionType::Size, "256MiB", "bytes of reports kept at most (oldest evicted first)", 0},
+           {"max_bytes", OptionType::Size, "256MiB", "bytes of reports kept at most (oldest evicted first)",
+            0},
            {"max_age", OptionType::Duration, "720h", "reports older than this are evicted", 0},
            {"synchronous", OptionType::String, "FULL",
             "SQLite durability: FULL survives a power loss, NORMAL an agent crash", 0, "FULL,NORMAL,EXTRA"},
@@ -98,7 +105,8 @@ ProgramSpec agentProgram() {
       {"to", "URL", "spool forward: the collector to send to"},
       {"kubeconfig", "FILE", "kubeconfig to reach the cluster with (kubernetes.kubeconfig)"},
       {"context", "NAME", "kubeconfig context (kubernetes.context)"},
-      {"extensions", "PATH", "report the key/value pairs of a JSON file or directory of them (source.extensions)"},
+      {"extensions", "PATH",
+       "report the key/value pairs of a JSON file or directory of them (source.extensions)"},
       {"database", "SPEC",
        "sink: http(s)://host[:port][/base], stdout, file:PATH; replaces the configured sinks", true},
   };
@@ -115,7 +123,8 @@ void applyAgentFlags(Startup& startup) {
     startup.setFromFlag("kubernetes", "access", "kubeconfig", "--kubeconfig");
   }
   if (auto context = cl.value("context")) startup.setFromFlag("kubernetes", "context", *context, "--context");
-  if (auto path = cl.value("extensions")) startup.setFromFlag("source.extensions", "path", *path, "--extensions");
+  if (auto path = cl.value("extensions"))
+    startup.setFromFlag("source.extensions", "path", *path, "--extensions");
   if (cl.has("database")) {
     startup.config().removeWithPrefix("sink.");
     for (const auto& spec : cl.values("database"))

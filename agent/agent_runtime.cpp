@@ -54,7 +54,8 @@ AgentRuntime::AgentRuntime(const ValidatedConfig& config, const PluginRegistry& 
   clusterID_ = agent.getString("cluster_id");
   if (clusterID_.empty() && kube_) {
     try {
-      clusterID_ = clusterIdFromUid(config.section("kubernetes").getString("cluster_id_key"), kubeSystemUid(*kube_));
+      clusterID_ =
+          clusterIdFromUid(config.section("kubernetes").getString("cluster_id_key"), kubeSystemUid(*kube_));
     } catch (const KubeError& e) {
       log_.warning(std::string("cannot derive the cluster ID from the kube-system namespace (") + e.what() +
                    "); using the one kept in the state directory");

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "kubecensus/outbox/forwarder.h"
 #include "kubecensus/config/validate.h"
+#include "kubecensus/outbox/forwarder.h"
 #include "kubecensus/plugin/registry.h"
 #include "kubecensus/plugin/sink.h"
 #include "kubecensus/plugin/source.h"

@@ -5,8 +5,10 @@
 
 #include "agent_options.h"
 #include "agent_runtime.h"
+#include "agent_status.h"
 #include "kubecensus/plugin/options.h"
 #include "kubecensus/report/formats.h"
+#include "kubecensus/report/time.h"
 #include "kubecensus/util/shutdown.h"
 #include "kubecensus/util/value_parse.h"
 #include "kubecensus/version.h"
@@ -18,7 +20,7 @@ using namespace kubecensus;
 
 namespace {
 
-enum class Command { Run, Preview, RbacCheck, Spool };
+enum class Command { Run, Preview, RbacCheck, Spool, Status };
 
 // Reporting is off when the user said so, in any of the ways users expect.
 std::optional<std::string> optOutReason(const Options& agent) {
@@ -81,6 +83,7 @@ int run(std::unique_ptr<Startup> startup, Command command, const std::vector<std
     return agent::spoolCommand(startup->validated(), startup->registry(), cl,
                                {words.begin() + 1, words.end()}, std::cout, log);
   }
+  if (command == Command::Status) return agent::statusCommand(startup->validated(), std::cout, nowMicros());
   if (command == Command::RbacCheck) {
     agent::AgentRuntime runtime(startup->validated(), startup->registry(), log);
     return agent::rbacCheck(runtime, std::cout);
@@ -110,7 +113,7 @@ int main(int argc, char** argv) {
     if (int code = startup->finish(); code >= 0) return code;
     const auto& words = startup->commandLine().positional();
     if (words.empty() || (words.size() != 1 && words[0] != "spool"))
-      throw UsageError("expected one command: run, preview, rbac-check or spool (see --help)");
+      throw UsageError("expected one command: run, preview, rbac-check, spool or status (see --help)");
     Command command;
     if (words[0] == "spool")
       command = Command::Spool;
@@ -120,8 +123,11 @@ int main(int argc, char** argv) {
       command = Command::Preview;
     else if (words[0] == "rbac-check")
       command = Command::RbacCheck;
+    else if (words[0] == "status")
+      command = Command::Status;
     else
-      throw UsageError("unknown command '" + words[0] + "' (expected run, preview, rbac-check or spool)");
+      throw UsageError("unknown command '" + words[0] +
+                       "' (expected run, preview, rbac-check, spool or status)");
     return run(std::move(startup), command, args);
   });
 }

@@ -38,8 +38,10 @@ struct Permission {
   }
   nlohmann::json review() const {
     nlohmann::json spec;
-    if (nonResource()) spec["nonResourceAttributes"] = {{"path", resource}, {"verb", verb}};
-    else spec["resourceAttributes"] = {{"verb", verb}, {"group", group}, {"resource", resource}};
+    if (nonResource())
+      spec["nonResourceAttributes"] = {{"path", resource}, {"verb", verb}};
+    else
+      spec["resourceAttributes"] = {{"verb", verb}, {"group", group}, {"resource", resource}};
     return {{"apiVersion", "authorization.k8s.io/v1"}, {"kind", "SelfSubjectAccessReview"}, {"spec", spec}};
   }
 };
@@ -57,7 +59,8 @@ int rbacCheck(AgentRuntime& runtime, std::ostream& out) {
     if (!access) continue;
     out << source << ":\n";
     std::string list = access;
-    for (auto& c : list) if (c == ';') c = ',';
+    for (auto& c : list)
+      if (c == ';') c = ',';
     for (const auto& item : splitList(list)) {
       Permission permission = Permission::parse(item);
       nlohmann::json answer;

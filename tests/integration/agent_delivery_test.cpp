@@ -242,3 +242,38 @@ TEST_CASE("SIGHUP reloads the configuration; a broken one is refused and the old
   CHECK(agent.running());
   CHECK(agent.stop(SIGTERM, std::chrono::seconds(5)) == 0);
 }
+
+TEST_CASE("an outbox that cannot be written: reports go directly, status says unhealthy, and it recovers") {
+  Collector collector;
+  TempDir work;
+  const std::string state = work.file("state");
+  const std::string blocked = work.file("blocked");
+  { std::ofstream file(blocked); }  // a file where the outbox's directory should be
+  auto runOnce = [&] {
+    return runAgent(agentArgs(
+        {"run", "--once", "--database", collector.url(), "--set", "outbox.path=" + blocked + "/outbox.db"},
+        state));
+  };
+  RunResult degraded = runOnce();
+  INFO(degraded.output);
+  CHECK(degraded.exitCode == 0);  // delivered directly
+  CHECK(contains(degraded.output, "cannot keep reports in the outbox"));
+  CHECK(collector.reports().size() == 1);
+  RunResult sick = runAgent({"status", "--set", "agent.state_dir=" + state});
+  CHECK(sick.exitCode == 1);
+  CHECK(contains(sick.output, "unhealthy"));
+  CHECK(contains(sick.output, blocked));
+
+  std::filesystem::remove(blocked);
+  std::filesystem::create_directories(blocked);
+  RunResult recovered = runOnce();
+  INFO(recovered.output);
+  CHECK(recovered.exitCode == 0);
+  CHECK(contains(recovered.output, "kept in the outbox"));
+  CHECK(collector.reports().size() == 2);
+  RunResult well = runAgent({"status", "--set", "agent.state_dir=" + state});
+  INFO(well.output);
+  CHECK(well.exitCode == 0);
+  CHECK(contains(well.output, "healthy: last pass"));
+  CHECK(contains(well.output, "0 deliveries waiting"));
+}
