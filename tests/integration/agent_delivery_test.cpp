@@ -120,7 +120,7 @@ TEST_CASE("a 503 with Retry-After is retried no sooner than the collector asked"
 
 TEST_CASE("a report the collector refuses becomes a dead letter that spool list shows and purge removes") {
   FakeHttpServer collector([](const FakeRequest&) {
-    return jsonResponse(422, R"({"error":{"code":422,"message":"nodes[0].capacity must be an array"}})");
+    return jsonResponse(400, R"({"error":{"code":400,"message":"nodes[0].capacity must be an array"}})");
   });
   TempDir work;
   const std::string state = work.file("state");
@@ -133,7 +133,7 @@ TEST_CASE("a report the collector refuses becomes a dead letter that spool list 
   REQUIRE(rows.size() == 1);
   CHECK(rows[0]["state"] == "rejected");
   CHECK(rows[0]["attempts"] == 1);
-  CHECK(contains(rows[0]["detail"], "HTTP 422"));
+  CHECK(contains(rows[0]["detail"], "HTTP 400"));
   CHECK(contains(rows[0]["detail"], "nodes[0].capacity must be an array"));
 
   RunResult table = runAgent({"spool", "list", "--set", "agent.state_dir=" + state});
@@ -276,4 +276,37 @@ TEST_CASE("an outbox that cannot be written: reports go directly, status says un
   CHECK(well.exitCode == 0);
   CHECK(contains(well.output, "healthy: last pass"));
   CHECK(contains(well.output, "0 deliveries waiting"));
+}
+
+TEST_CASE("the agent speaks Spartakus v1 and tectonic to a collector's /api/v1; the account secret never shows") {
+  Collector collector;
+  TempDir work;
+  const std::string secretFile = work.file("secret");
+  {
+    std::ofstream secret(secretFile);
+    secret << "s3cr3t-tectonic-value\n";
+  }
+  const std::string config = work.file("agent.ini");
+  {
+    std::ofstream out(config);
+    out << "[agent]\nstate_dir = " << work.file("state") << "\n"
+        << "[sink.spartakus]\ntype = http\nurl = " << collector.url() << "\nformat = spartakus-v1\n"
+        << "[sink.tectonic]\ntype = http\nurl = " << collector.url()
+        << "\nformat = tectonic\naccount_id = acc-7\naccount_secret = ${file:" << secretFile << "}\n";
+  }
+  RunResult result = runAgent({"run", "--once", "--config", config});
+  INFO(result.output);
+  CHECK(result.exitCode == 0);
+  auto rows = collector.reports();
+  REQUIRE(rows.size() == 2);
+  std::set<std::string> formats;
+  for (const auto& row : rows) {
+    formats.insert(row.receivedAs);
+    CHECK_FALSE(contains(row.report, "s3cr3t"));
+  }
+  CHECK(formats == std::set<std::string>{"spartakus-v1", "tectonic"});
+  CHECK_FALSE(contains(result.output, "s3cr3t"));
+  RunResult printed = runAgent({"--print-config", "--config", config});
+  CHECK_FALSE(contains(printed.output, "s3cr3t"));
+  CHECK(contains(printed.output, "account_secret"));
 }
