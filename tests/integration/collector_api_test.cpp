@@ -16,21 +16,6 @@ namespace {
 
 constexpr const char* kNative = "kubecensus.report/v2";
 
-// A valid native report with this ID; `padding` spaces before the closing brace.
-std::string nativeReport(const std::string& reportID, std::size_t padding = 0) {
-  json capacity = json::array({json::object({{"resource", "cpu"}, {"value", "2"}})});
-  json node = json::object({{"operatingSystem", "linux"}, {"capacity", capacity}});
-  json report = json::object({{"schema", kNative},
-                              {"reportID", reportID},
-                              {"clusterID", "c0ffee00-0000-4000-8000-000000000001"},
-                              {"generatedAt", "2026-11-23T18:00:00Z"},
-                              {"agent", json::object({{"name", "kubecensus-agent"}, {"version", "0.1.0"}})},
-                              {"nodes", json::array({node})}});
-  std::string text = report.dump();
-  text.insert(text.size() - 1, std::string(padding, ' '));
-  return text;
-}
-
 // Checks the shape every error answer has and returns its "error" object.
 json errorOf(const HttpAnswer& answer, int status) {
   INFO("HTTP " << answer.status << ": " << answer.body);

@@ -24,6 +24,7 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
+#include <nlohmann/json.hpp>
 
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -72,7 +73,7 @@ struct HttpRequestSpec {
   std::string path = "/";
   std::optional<std::string> body;  // none: no body at all
   std::string contentType = "application/json";
-  bool chunked = false;  // Transfer-Encoding: chunked instead of Content-Length
+  bool chunked = false;              // Transfer-Encoding: chunked instead of Content-Length
   std::string contentEncoding = {};  // e.g. "gzip" (the body is sent as given)
 };
 
@@ -102,6 +103,23 @@ inline HttpAnswer httpRequest(unsigned short port, const HttpRequestSpec& spec) 
   Poco::Net::HTTPClientSession session("127.0.0.1", port);
   session.setTimeout(Poco::Timespan(5, 0));
   return send(session, spec);
+}
+
+// A valid native report with this ID; `padding` spaces before the closing brace.
+inline std::string nativeReport(const std::string& reportID, std::size_t padding = 0) {
+  nlohmann::json capacity =
+      nlohmann::json::array({nlohmann::json::object({{"resource", "cpu"}, {"value", "2"}})});
+  nlohmann::json node = nlohmann::json::object({{"operatingSystem", "linux"}, {"capacity", capacity}});
+  nlohmann::json report = nlohmann::json::object(
+      {{"schema", "kubecensus.report/v2"},
+       {"reportID", reportID},
+       {"clusterID", "c0ffee00-0000-4000-8000-000000000001"},
+       {"generatedAt", "2026-11-23T18:00:00Z"},
+       {"agent", nlohmann::json::object({{"name", "kubecensus-agent"}, {"version", "0.1.0"}})},
+       {"nodes", nlohmann::json::array({node})}});
+  std::string text = report.dump();
+  text.insert(text.size() - 1, std::string(padding, ' '));
+  return text;
 }
 
 // ---- SQLite -------------------------------------------------------------------------------
@@ -168,7 +186,8 @@ class Collector {
  public:
   // `port` 0: one the kernel picks.
   explicit Collector(const std::vector<std::string>& extraArgs = {}, unsigned short port = 0) {
-    std::vector<std::string> args{"--listen", "127.0.0.1:" + std::to_string(port), "--database", "sqlite:" + dbPath()};
+    std::vector<std::string> args{"--listen", "127.0.0.1:" + std::to_string(port), "--database",
+                                  "sqlite:" + dbPath()};
     args.insert(args.end(), extraArgs.begin(), extraArgs.end());
     process_ = std::make_unique<ChildProcess>(collectorBinary(), args, logPath());
     // The whole line, newline included, so the port is not read half-written.

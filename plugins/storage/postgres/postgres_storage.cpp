@@ -1,0 +1,206 @@
+#include "postgres_storage.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
+
+#include "kubecensus/report/formats.h"
+#include "kubecensus/report/time.h"
+#include "pg_connection.h"
+
+namespace kubecensus::postgres {
+namespace {
+
+using std::chrono::milliseconds;
+
+const std::vector<const char*> kMigrations = {
+    R"sql(
+    CREATE TABLE reports (
+      report_id      TEXT PRIMARY KEY,
+      cluster_id     TEXT NOT NULL,
+      received_at    TIMESTAMPTZ NOT NULL,   -- collector clock
+      received_from  TEXT,
+      received_as    TEXT NOT NULL,          -- kubecensus.report/v2, spartakus-v1, tectonic
+      generated_at   TIMESTAMPTZ,            -- agent clock (informational)
+      master_version TEXT,
+      node_count     INTEGER NOT NULL,
+      report         JSONB NOT NULL
+    );
+    CREATE INDEX reports_by_received_at ON reports (received_at);
+    CREATE INDEX reports_by_cluster ON reports (cluster_id, received_at);
+    )sql",
+};
+
+// Any value, so two collectors starting together do not migrate at once.
+constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7405316200991)";
+constexpr std::size_t kRowsPerStatement = 1000;  // 9,000 parameters, far below libpq's 65,535
+constexpr milliseconds kMaxBackoff{10000};
+
+void migrate(PgConnection& db) {
+  db.exec("BEGIN");
+  try {
+    db.exec(kMigrationLock);
+    db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    const int version =
+        std::stoi(db.exec("SELECT coalesce(max(version), 0) FROM schema_version").value(0, 0));
+    const int latest = static_cast<int>(kMigrations.size());
+    if (version > latest)
+      throw std::runtime_error("the database's schema version " + std::to_string(version) +
+                               " is newer than this collector understands (" + std::to_string(latest) +
+                               "); upgrade the collector");
+    for (int v = version; v < latest; ++v) {
+      db.exec(kMigrations[static_cast<std::size_t>(v)]);
+      db.exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(v + 1) + ")");
+    }
+    db.exec("COMMIT");
+  } catch (...) {
+    try {
+      db.exec("ROLLBACK");
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
+std::optional<std::string> timestamp(const std::optional<std::int64_t>& micros) {
+  if (!micros) return std::nullopt;
+  return formatRfc3339(*micros);
+}
+
+}  // namespace
+
+class PostgresStorage::Lease {
+ public:
+  Lease(PostgresStorage& storage) : storage_(storage), connection_(storage.acquire()) {}
+  ~Lease() { storage_.release(std::move(connection_)); }
+  PgConnection& operator*() { return *connection_; }
+
+ private:
+  PostgresStorage& storage_;
+  std::unique_ptr<PgConnection> connection_;
+};
+
+PostgresStorage::PostgresStorage(const Options& options)
+    : dsn_(options.getString("dsn")),
+      poolSize_(static_cast<std::size_t>(std::max<std::int64_t>(1, options.getInt("pool_size")))) {
+  Lease db(*this);
+  migrate(*db);
+}
+
+PostgresStorage::~PostgresStorage() = default;
+
+std::unique_ptr<PgConnection> PostgresStorage::acquire() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  available_.wait(lock, [&] { return !idle_.empty() || open_ < poolSize_; });
+  if (!idle_.empty()) {
+    auto connection = std::move(idle_.back());
+    idle_.pop_back();
+    return connection;
+  }
+  // A new connection; after a failure, not before the backoff has passed, so a database that
+  // is down is not hammered by every request.
+  const auto now = std::chrono::steady_clock::now();
+  if (now < nextConnectAttempt_)
+    throw PgError(
+        "PostgreSQL is unavailable (" + lastConnectError_ + "); next attempt in " +
+            std::to_string(std::chrono::duration_cast<milliseconds>(nextConnectAttempt_ - now).count()) +
+            " ms",
+        "", true);
+  ++open_;
+  lock.unlock();
+  try {
+    auto connection = std::make_unique<PgConnection>(dsn_);
+    lock.lock();
+    backoff_ = milliseconds(0);
+    return connection;
+  } catch (const PgError& e) {
+    lock.lock();
+    --open_;
+    backoff_ = std::min(kMaxBackoff, backoff_.count() == 0 ? milliseconds(250) : backoff_ * 2);
+    nextConnectAttempt_ = std::chrono::steady_clock::now() + backoff_;
+    lastConnectError_ = e.what();
+    available_.notify_one();
+    throw;
+  }
+}
+
+void PostgresStorage::release(std::unique_ptr<PgConnection> connection) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (connection && connection->ok()) {
+    idle_.push_back(std::move(connection));
+  } else {
+    --open_;  // broken (the database restarted): dropped, a new one is made when needed
+  }
+  available_.notify_one();
+}
+
+WriteResult PostgresStorage::write(const std::vector<const Report*>& batch) {
+  WriteResult result;
+  if (batch.empty()) return result;
+  Lease db(*this);
+  std::set<std::string> inserted;
+  (*db).exec("BEGIN");
+  try {
+    for (std::size_t start = 0; start < batch.size(); start += kRowsPerStatement) {
+      const std::size_t end = std::min(batch.size(), start + kRowsPerStatement);
+      std::string sql =
+          "INSERT INTO reports (report_id, cluster_id, received_at, received_from, received_as, "
+          "generated_at, "
+          "master_version, node_count, report) VALUES ";
+      std::vector<std::optional<std::string>> values;
+      values.reserve((end - start) * 9);
+      for (std::size_t i = start; i < end; ++i) {
+        const Report& report = *batch[i];
+        const std::size_t base = values.size();
+        sql += (i > start ? "," : "");
+        sql += "(";
+        for (int p = 1; p <= 9; ++p)
+          sql += (p > 1 ? ",$" : "$") + std::to_string(base + static_cast<std::size_t>(p));
+        sql += ")";
+        values.emplace_back(report.reportID);
+        values.emplace_back(report.clusterID);
+        values.emplace_back(formatRfc3339(report.receivedAt.value_or(nowMicros())));
+        values.emplace_back(report.receivedFrom);
+        values.emplace_back(std::string(toString(report.receivedAs)));
+        values.emplace_back(timestamp(report.generatedAt));
+        values.emplace_back(report.masterVersion);
+        values.emplace_back(std::to_string(report.nodes.size()));
+        values.emplace_back(encodeNativeJson(report));
+      }
+      sql += " ON CONFLICT (report_id) DO NOTHING RETURNING report_id";
+      std::vector<const char*> params;
+      params.reserve(values.size());
+      for (const auto& value : values) params.push_back(value ? value->c_str() : nullptr);
+      PgResult rows = (*db).exec(sql, params);
+      for (int r = 0; r < rows.rows(); ++r) inserted.insert(rows.value(r, 0));
+    }
+    (*db).exec("COMMIT");
+  } catch (...) {
+    try {
+      if ((*db).ok()) (*db).exec("ROLLBACK");
+    } catch (...) {
+    }
+    throw;
+  }
+  result.duplicate.reserve(batch.size());
+  std::set<std::string> seen;
+  for (const Report* report : batch) {
+    // A report ID twice in one batch: the second is a duplicate of the first.
+    const bool first = seen.insert(report->reportID).second;
+    result.duplicate.push_back(!(first && inserted.count(report->reportID)));
+  }
+  return result;
+}
+
+StorageHealth PostgresStorage::health() {
+  try {
+    Lease db(*this);
+    (*db).exec("SELECT 1");
+    return {true, "PostgreSQL"};
+  } catch (const std::exception& e) {
+    return {false, e.what()};
+  }
+}
+
+}  // namespace kubecensus::postgres

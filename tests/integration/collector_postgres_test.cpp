@@ -1,0 +1,85 @@
+// The collector on a real PostgreSQL: the seeds stored and read back, two collectors on one
+// database, and a database restart under load that loses nothing acknowledged.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "collector_fixture.h"
+#include "kubecensus/report/uuid.h"
+#include "support/postgres_server.h"
+
+using namespace kctest;
+
+namespace {
+
+std::set<std::string> storedIDs(const PostgresServer& pg) {
+  std::set<std::string> ids;
+  std::istringstream lines(pg.query("SELECT report_id FROM reports"));
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty()) ids.insert(line);
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("postgres: the seed examples posted verbatim are stored and read back", "[postgres]") {
+  PostgresServer pg;
+  Collector collector({"--database", pg.url()});
+  CHECK(collector.post("/api/v1", fixture("seeds/spartakus-v1.json")).status == 204);
+  CHECK(collector.post("/api/v1", fixture("seeds/tectonic.json")).status == 204);
+  CHECK(pg.query("SELECT received_as FROM reports ORDER BY received_as") == "spartakus-v1\ntectonic\n");
+  CHECK(pg.query("SELECT report->>'reportID' = report_id, report ? 'accountSecret' FROM reports "
+                 "WHERE received_as = 'tectonic'") == "t|f\n");
+  CHECK(pg.query("SELECT received_from FROM reports LIMIT 1") == "127.0.0.1\n");
+}
+
+TEST_CASE("postgres: two collectors on one database, the same reports to both at once: each stored once",
+          "[postgres]") {
+  PostgresServer pg;
+  Collector first({"--database", pg.url()});
+  Collector second({"--database", pg.url()});
+  std::vector<std::string> reports;
+  for (int i = 0; i < 40; ++i) reports.push_back(nativeReport(kubecensus::randomUuid()));
+  auto postAll = [&](Collector& collector) {
+    for (const auto& report : reports) CHECK(collector.post("/api/v2/reports", report).status == 202);
+  };
+  std::thread a([&] { postAll(first); });
+  std::thread b([&] { postAll(second); });
+  a.join();
+  b.join();
+  CHECK(pg.query("SELECT count(*), count(DISTINCT report_id) FROM reports") == "40|40\n");
+}
+
+TEST_CASE("postgres: a database restart under load answers 503 meanwhile and loses nothing acknowledged",
+          "[postgres]") {
+  PostgresServer pg;
+  Collector collector({"--database", pg.url()});
+  std::atomic<bool> stop{false};
+  std::set<std::string> acknowledged;
+  std::size_t unavailable = 0;
+  std::thread client([&] {
+    while (!stop) {
+      const std::string id = kubecensus::randomUuid();
+      HttpAnswer answer = collector.post("/api/v2/reports", nativeReport(id));
+      if (answer.status == 202) acknowledged.insert(id);
+      if (answer.status == 503) {
+        ++unavailable;
+        CHECK(!answer.header("Retry-After").empty());
+      }
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  pg.stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  pg.start();
+  const std::size_t before = acknowledged.size();
+  REQUIRE(eventually([&] { return acknowledged.size() > before + 20; }, std::chrono::seconds(20)));
+  stop = true;
+  client.join();
+  CHECK(unavailable > 0);
+  const std::set<std::string> stored = storedIDs(pg);
+  for (const auto& id : acknowledged) CHECK(stored.count(id) == 1);
+  CHECK(pg.query("SELECT count(*) = count(DISTINCT report_id) FROM reports") == "t\n");
+}
