@@ -13,7 +13,9 @@
 #include "kubecensus/plugin/abi.h"
 #include "kubecensus/report/formats.h"
 #include "kubecensus/util/logger.h"
+#include "kubecensus/util/shutdown.h"
 #include "kubecensus/version.h"
+#include "metrics.h"
 #include "request_body.h"
 
 namespace kubecensus::server {
@@ -101,6 +103,24 @@ void getHealth(Ingestor& ingestor, Poco::Net::HTTPServerResponse& response) {
   sendJson(response, ok ? 200 : 503, answer.dump());
 }
 
+void getReady(Ingestor& ingestor, Poco::Net::HTTPServerResponse& response) {
+  nlohmann::json problems = nlohmann::json::array();
+  for (const auto& [name, health] : ingestor.health())
+    if (!health.ok) problems.push_back({{"storage", name}, {"detail", health.detail}});
+  const bool ready = problems.empty() && !Shutdown::requested();
+  if (Shutdown::requested()) problems.push_back({{"detail", "shutting down"}});
+  if (!ready) response.set("Retry-After", "5");
+  sendJson(response, ready ? 200 : 503, nlohmann::json{{"ready", ready}, {"problems", problems}}.dump());
+}
+
+void getMetrics(const Metrics& metrics, Poco::Net::HTTPServerResponse& response) {
+  const std::string text = metrics.render();
+  response.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
+  response.setContentType("text/plain; version=0.0.4; charset=utf-8");
+  response.setContentLength(static_cast<std::streamsize>(text.size()));
+  response.send() << text;
+}
+
 void getVersion(Poco::Net::HTTPServerResponse& response) {
   nlohmann::json answer{
       {"name", "kubecensus-collector"},
@@ -122,7 +142,7 @@ void closeIfBodyMayBeUnread(const Poco::Net::HTTPServerRequest& request,
 
 }  // namespace
 
-std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings) {
+std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings, Metrics& metrics) {
   using Request = Poco::Net::HTTPServerRequest;
   using Response = Poco::Net::HTTPServerResponse;
   return {
@@ -133,13 +153,17 @@ std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings) {
       {"POST", "/api/v2/bundles",
        [&ingestor, settings](Request& q, Response& r) { postBundle(ingestor, settings, q, r); }},
       {"GET", "/healthz", [&ingestor](Request&, Response& r) { getHealth(ingestor, r); }},
+      {"GET", "/readyz", [&ingestor](Request&, Response& r) { getReady(ingestor, r); }},
+      {"GET", "/metrics", [&metrics](Request&, Response& r) { getMetrics(metrics, r); }},
       {"GET", "/version", [](Request&, Response& r) { getVersion(r); }},
   };
 }
 
 void dispatch(const std::vector<Route>& routes, Poco::Net::HTTPServerRequest& request,
-              Poco::Net::HTTPServerResponse& response, Logger& log) {
+              Poco::Net::HTTPServerResponse& response, Logger& log, Metrics* metrics) {
   auto started = std::chrono::steady_clock::now();
+  if (metrics) metrics->requestStarted();
+  std::string route = "unmatched";
   std::string path;
   try {
     path = Poco::URI(request.getURI()).getPath();
@@ -161,6 +185,7 @@ void dispatch(const std::vector<Route>& routes, Poco::Net::HTTPServerRequest& re
       error.allow = allow;
       throw error;
     }
+    route = match->path;
     match->handle(request, response);
     status = response.getStatus();
   } catch (const ApiError& e) {
@@ -179,6 +204,10 @@ void dispatch(const std::vector<Route>& routes, Poco::Net::HTTPServerRequest& re
   auto micros =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
           .count();
+  if (metrics) {
+    metrics->requestFinished();
+    metrics->observeRequest(route, request.getMethod(), status, static_cast<double>(micros) / 1e6);
+  }
   if (log.enabled(LogLevel::Info)) {
     char elapsed[32];
     std::snprintf(elapsed, sizeof elapsed, "%.1f ms", static_cast<double>(micros) / 1000.0);

@@ -17,6 +17,7 @@ class Logger;
 namespace kubecensus::server {
 
 class Ingestor;
+class Metrics;
 
 using Handler = std::function<void(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse&)>;
 
@@ -35,11 +36,13 @@ struct ApiSettings {
 // The collector's HTTP API: POST /api/v1 (Spartakus record or tectonic payload, 204),
 // POST /api/v2/reports (native, one or an array, 202), POST /api/v2/bundles (a bundle, 202),
 // GET /healthz, GET /version.
-std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings);
+// GET /readyz: 200 while every storage answers, 503 otherwise (a load balancer's readiness);
+// GET /metrics: Prometheus text.
+std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings, Metrics& metrics);
 
 // Finds the route for a request and runs it; unknown path 404, known path with another
 // method 405 with Allow; any ApiError becomes its JSON answer, anything else a 500.
 void dispatch(const std::vector<Route>& routes, Poco::Net::HTTPServerRequest& request,
-              Poco::Net::HTTPServerResponse& response, Logger& log);
+              Poco::Net::HTTPServerResponse& response, Logger& log, Metrics* metrics = nullptr);
 
 }  // namespace kubecensus::server

@@ -14,33 +14,38 @@ namespace {
 
 class RouteHandler : public Poco::Net::HTTPRequestHandler {
  public:
-  RouteHandler(const std::vector<Route>& routes, Logger& log) : routes_(routes), log_(log) {}
+  RouteHandler(const std::vector<Route>& routes, Logger& log, Metrics* metrics)
+      : routes_(routes), log_(log), metrics_(metrics) {}
   void handleRequest(Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response) override {
-    dispatch(routes_, request, response, log_);
+    dispatch(routes_, request, response, log_, metrics_);
   }
 
  private:
   const std::vector<Route>& routes_;
   Logger& log_;
+  Metrics* metrics_;
 };
 
 class RouteHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  RouteHandlerFactory(const std::vector<Route>& routes, Logger& log) : routes_(routes), log_(log) {}
+  RouteHandlerFactory(const std::vector<Route>& routes, Logger& log, Metrics* metrics)
+      : routes_(routes), log_(log), metrics_(metrics) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new RouteHandler(routes_, log_);
+    return new RouteHandler(routes_, log_, metrics_);
   }
 
  private:
   const std::vector<Route>& routes_;
   Logger& log_;
+  Metrics* metrics_;
 };
 
 }  // namespace
 
-HttpServer::HttpServer(std::vector<Route> routes, const HttpServerSettings& settings, Logger& log)
-    : routes_(std::move(routes)), log_(log) {
+HttpServer::HttpServer(std::vector<Route> routes, const HttpServerSettings& settings, Logger& log,
+                       Metrics* metrics)
+    : routes_(std::move(routes)), log_(log), metrics_(metrics) {
   Poco::Net::ServerSocket socket;
   socket.bind(Poco::Net::SocketAddress(settings.host, settings.port), true);
   socket.listen(settings.maxQueued);
@@ -50,7 +55,8 @@ HttpServer::HttpServer(std::vector<Route> routes, const HttpServerSettings& sett
   params->setTimeout(Poco::Timespan(settings.timeout.count() * 1000));
   params->setKeepAlive(true);
   params->setServerName("kubecensus-collector");
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new RouteHandlerFactory(routes_, log_), socket, params);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new RouteHandlerFactory(routes_, log_, metrics_), socket,
+                                                    params);
 }
 
 HttpServer::~HttpServer() = default;

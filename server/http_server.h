@@ -13,6 +13,8 @@ class HTTPServer;
 
 namespace kubecensus::server {
 
+class Metrics;
+
 struct HttpServerSettings {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;  // 0: any free port (see port())
@@ -24,7 +26,8 @@ struct HttpServerSettings {
 // The Poco HTTP server serving a route table.
 class HttpServer {
  public:
-  HttpServer(std::vector<Route> routes, const HttpServerSettings& settings, Logger& log);
+  HttpServer(std::vector<Route> routes, const HttpServerSettings& settings, Logger& log,
+             Metrics* metrics = nullptr);
   ~HttpServer();
   void start();
   // Stops accepting, lets in-flight requests finish (up to a few seconds).
@@ -34,6 +37,7 @@ class HttpServer {
  private:
   std::vector<Route> routes_;
   Logger& log_;
+  Metrics* metrics_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
 

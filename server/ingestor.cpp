@@ -1,13 +1,15 @@
 #include "ingestor.h"
 
 #include "api_error.h"
+#include "kubecensus/report/format_name.h"
 #include "kubecensus/report/time.h"
 #include "kubecensus/util/logger.h"
+#include "metrics.h"
 
 namespace kubecensus::server {
 
-Ingestor::Ingestor(std::vector<NamedStorage> storages, Logger& log)
-    : storages_(std::move(storages)), log_(log) {}
+Ingestor::Ingestor(std::vector<NamedStorage> storages, Logger& log, Metrics* metrics)
+    : storages_(std::move(storages)), log_(log), metrics_(metrics) {}
 
 Ingestor::Outcome Ingestor::ingest(std::vector<Report> reports, ReportFormat receivedAs,
                                    const std::string& receivedFrom) {
@@ -27,6 +29,7 @@ Ingestor::Outcome Ingestor::ingest(std::vector<Report> reports, ReportFormat rec
       result = storage->write(batch);
     } catch (const std::exception& e) {
       log_.error(name + ": write failed: " + e.what());
+      if (metrics_) metrics_->countStorageError(name);
       ApiError error(503, "storage " + name + " is unavailable; retry later");
       error.retryAfter = 5;
       throw error;
@@ -38,6 +41,10 @@ Ingestor::Outcome Ingestor::ingest(std::vector<Report> reports, ReportFormat rec
   for (std::size_t i = 0; i < batch.size(); ++i) {
     outcome.reportIDs.push_back(batch[i]->reportID);
     (duplicate[i] ? outcome.duplicates : outcome.accepted)++;
+  }
+  if (metrics_) {
+    metrics_->observeBatch(batch.size());
+    metrics_->countReports(toString(receivedAs), outcome.accepted, outcome.duplicates);
   }
   return outcome;
 }

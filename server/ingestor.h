@@ -13,6 +13,8 @@ class Logger;
 
 namespace kubecensus::server {
 
+class Metrics;
+
 struct NamedStorage {
   std::string name;  // the config section, e.g. "storage.sqlite"
   PluginHandle<Storage> storage;
@@ -23,7 +25,8 @@ struct NamedStorage {
 // storages committed; throws ApiError 503 if any failed, so the client retries.
 class Ingestor {
  public:
-  Ingestor(std::vector<NamedStorage> storages, Logger& log);
+  // `metrics` (optional) counts reports, batches and storage errors.
+  Ingestor(std::vector<NamedStorage> storages, Logger& log, Metrics* metrics = nullptr);
 
   struct Outcome {
     std::vector<std::string> reportIDs;
@@ -38,6 +41,7 @@ class Ingestor {
  private:
   std::vector<NamedStorage> storages_;
   Logger& log_;
+  Metrics* metrics_;
 };
 
 }  // namespace kubecensus::server

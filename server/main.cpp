@@ -11,9 +11,10 @@
 #include "kubecensus/plugin/options.h"
 #include "kubecensus/util/logger.h"
 #include "kubecensus/util/progress.h"
-#include "kubecensus/util/state_dir.h"
 #include "kubecensus/util/shutdown.h"
+#include "kubecensus/util/state_dir.h"
 #include "kubecensus/version.h"
+#include "metrics.h"
 
 using namespace kubecensus;
 
@@ -76,7 +77,8 @@ int importBundles(Startup& startup, const std::vector<std::string>& files, Logge
 int serve(Startup& startup) {
   const Options& core = startup.validated().section("collector");
   Logger log("collector", parseLogLevel(core.getString("log_level")).value_or(LogLevel::Info));
-  server::Ingestor ingestor(openStorages(startup, log), log);
+  server::Metrics metrics;
+  server::Ingestor ingestor(openStorages(startup, log), log, &metrics);
   server::ApiSettings api;
   api.maxBodyBytes = core.getSize("max_body_size");
   api.maxDecompressedBytes = core.getSize("max_decompressed_size");
@@ -89,7 +91,7 @@ int serve(Startup& startup) {
   settings.threads = static_cast<int>(core.getInt("threads"));
   settings.maxQueued = static_cast<int>(core.getInt("max_queued"));
   settings.timeout = core.getDuration("timeout");
-  server::HttpServer http(server::apiRoutes(ingestor, api), settings, log);
+  server::HttpServer http(server::apiRoutes(ingestor, api, metrics), settings, log, &metrics);
   http.start();
   log.info(std::string("kubecensus-collector ") + kVersion + " listening on http://" + listen.host + ":" +
            std::to_string(http.port()));

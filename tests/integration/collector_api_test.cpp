@@ -372,3 +372,43 @@ TEST_CASE("a collector that cannot open its database fails at start with exit 1 
   CHECK(contains(result.output, database));
   CHECK_FALSE(contains(result.output, "listening on"));
 }
+
+TEST_CASE("/metrics counts requests, reports and latency in Prometheus' text format") {
+  Collector collector;
+  const std::string report = nativeReport("66666666-6666-4666-8666-666666666666");
+  CHECK(collector.post("/api/v2/reports", report).status == 202);
+  CHECK(collector.post("/api/v2/reports", report).status == 202);
+  CHECK(collector.get("/no/such/thing").status == 404);
+  CHECK(collector.post("/api/v1", fixture("seeds/spartakus-v1.json")).status == 204);
+  HttpAnswer metrics = collector.get("/metrics");
+  INFO(metrics.body);
+  CHECK(metrics.status == 200);
+  CHECK(contains(metrics.header("Content-Type"), "text/plain; version=0.0.4"));
+  CHECK(contains(metrics.body, "# TYPE kubecensus_collector_requests_total counter"));
+  CHECK(contains(
+      metrics.body,
+      "kubecensus_collector_requests_total{route=\"/api/v2/reports\",method=\"POST\",status=\"202\"} 2\n"));
+  CHECK(
+      contains(metrics.body,
+               "kubecensus_collector_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 1\n"));
+  CHECK(contains(
+      metrics.body,
+      "kubecensus_collector_reports_total{format=\"kubecensus.report/v2\",outcome=\"accepted\"} 1\n"));
+  CHECK(contains(
+      metrics.body,
+      "kubecensus_collector_reports_total{format=\"kubecensus.report/v2\",outcome=\"duplicate\"} 1\n"));
+  CHECK(contains(metrics.body,
+                 "kubecensus_collector_reports_total{format=\"spartakus-v1\",outcome=\"accepted\"} 1\n"));
+  CHECK(contains(
+      metrics.body,
+      "kubecensus_collector_request_duration_seconds_bucket{route=\"/api/v2/reports\",le=\"+Inf\"} 2\n"));
+  CHECK(contains(metrics.body, "kubecensus_collector_write_batch_reports_count 3\n"));
+  CHECK(contains(metrics.body, "kubecensus_collector_requests_in_flight 1\n"));  // this very request
+}
+
+TEST_CASE("/readyz is 200 while the storages answer") {
+  Collector collector;
+  HttpAnswer ready = collector.get("/readyz");
+  CHECK(ready.status == 200);
+  CHECK(json::parse(ready.body) == json{{"ready", true}, {"problems", json::array()}});
+}

@@ -83,3 +83,16 @@ TEST_CASE("postgres: a database restart under load answers 503 meanwhile and los
   for (const auto& id : acknowledged) CHECK(stored.count(id) == 1);
   CHECK(pg.query("SELECT count(*) = count(DISTINCT report_id) FROM reports") == "t\n");
 }
+
+TEST_CASE("postgres: /readyz turns 503 while the database is down, and back", "[postgres]") {
+  PostgresServer pg;
+  Collector collector({"--database", pg.url()});
+  CHECK(collector.get("/readyz").status == 200);
+  pg.stop();
+  HttpAnswer down = collector.get("/readyz");
+  CHECK(down.status == 503);
+  CHECK(down.header("Retry-After") == "5");
+  CHECK(down.body.find("storage.postgres") != std::string::npos);
+  pg.start();
+  CHECK(eventually([&] { return collector.get("/readyz").status == 200; }, std::chrono::seconds(20)));
+}
