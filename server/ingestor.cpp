@@ -8,19 +8,97 @@
 
 namespace kubecensus::server {
 
-Ingestor::Ingestor(std::vector<NamedStorage> storages, Logger& log, Metrics* metrics)
-    : storages_(std::move(storages)), log_(log), metrics_(metrics) {}
+Ingestor::Ingestor(std::vector<NamedStorage> storages, Logger& log, Metrics* metrics, IngestSettings settings)
+    : storages_(std::move(storages)), log_(log), metrics_(metrics), settings_(settings) {
+  if (settings_.maxBatchReports == 0) settings_.maxBatchReports = 1;
+  writer_ = std::thread([this] { writeLoop(); });
+}
+
+Ingestor::~Ingestor() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  writer_.join();
+}
 
 Ingestor::Outcome Ingestor::ingest(std::vector<Report> reports, ReportFormat receivedAs,
                                    const std::string& receivedFrom) {
   const Micros now = nowMicros();
-  std::vector<const Report*> batch;
   for (Report& report : reports) {
     report.receivedAt = now;  // never the client's clock
     report.receivedFrom = receivedFrom;
     report.receivedAs = receivedAs;
-    batch.push_back(&report);
   }
+  Pending pending{&reports, {}};
+  std::future<std::vector<bool>> done = pending.duplicates.get_future();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (queuedReports_ > 0 && queuedReports_ + reports.size() > settings_.queueCapacity) {
+      ApiError full(503, "the collector is busy (" + std::to_string(queuedReports_) +
+                             " reports waiting to be stored); retry later");
+      full.retryAfter = 1;
+      throw full;
+    }
+    queue_.push_back(&pending);
+    queuedReports_ += reports.size();
+    if (metrics_) metrics_->setQueueDepth(static_cast<std::int64_t>(queuedReports_));
+  }
+  wake_.notify_one();
+  const std::vector<bool> duplicate = done.get();  // rethrows the writer's ApiError
+  Outcome outcome;
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    outcome.reportIDs.push_back(reports[i].reportID);
+    (duplicate[i] ? outcome.duplicates : outcome.accepted)++;
+  }
+  if (metrics_) metrics_->countReports(toString(receivedAs), outcome.accepted, outcome.duplicates);
+  return outcome;
+}
+
+void Ingestor::writeLoop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, nothing left
+    if (settings_.maxDelay.count() > 0 && queuedReports_ < settings_.maxBatchReports && !stopping_)
+      wake_.wait_for(lock, settings_.maxDelay,
+                     [&] { return stopping_ || queuedReports_ >= settings_.maxBatchReports; });
+    // What gathered, up to maxBatchReports (always at least one request, however large).
+    std::vector<Pending*> taken;
+    std::size_t count = 0;
+    while (!queue_.empty() &&
+           (taken.empty() || count + queue_.front()->reports->size() <= settings_.maxBatchReports)) {
+      count += queue_.front()->reports->size();
+      taken.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    queuedReports_ -= count;
+    if (metrics_) metrics_->setQueueDepth(static_cast<std::int64_t>(queuedReports_));
+    lock.unlock();
+
+    std::vector<const Report*> batch;
+    batch.reserve(count);
+    for (Pending* pending : taken)
+      for (const Report& report : *pending->reports) batch.push_back(&report);
+    try {
+      const std::vector<bool> duplicate = commit(batch);
+      std::size_t at = 0;
+      for (Pending* pending : taken) {
+        const std::size_t n = pending->reports->size();
+        pending->duplicates.set_value(
+            std::vector<bool>(duplicate.begin() + static_cast<std::ptrdiff_t>(at),
+                              duplicate.begin() + static_cast<std::ptrdiff_t>(at + n)));
+        at += n;
+      }
+    } catch (...) {
+      for (Pending* pending : taken) pending->duplicates.set_exception(std::current_exception());
+    }
+    lock.lock();
+  }
+}
+
+std::vector<bool> Ingestor::commit(const std::vector<const Report*>& batch) {
   // A report counts as a duplicate only if every storage already had it.
   std::vector<bool> duplicate(batch.size(), true);
   for (auto& [name, storage] : storages_) {
@@ -37,16 +115,8 @@ Ingestor::Outcome Ingestor::ingest(std::vector<Report> reports, ReportFormat rec
     for (std::size_t i = 0; i < batch.size() && i < result.duplicate.size(); ++i)
       duplicate[i] = duplicate[i] && result.duplicate[i];
   }
-  Outcome outcome;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    outcome.reportIDs.push_back(batch[i]->reportID);
-    (duplicate[i] ? outcome.duplicates : outcome.accepted)++;
-  }
-  if (metrics_) {
-    metrics_->observeBatch(batch.size());
-    metrics_->countReports(toString(receivedAs), outcome.accepted, outcome.duplicates);
-  }
-  return outcome;
+  if (metrics_) metrics_->observeBatch(batch.size());
+  return duplicate;
 }
 
 std::vector<std::pair<std::string, StorageHealth>> Ingestor::health() {

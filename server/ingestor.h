@@ -1,6 +1,12 @@
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "kubecensus/plugin/registry.h"
@@ -20,13 +26,26 @@ struct NamedStorage {
   PluginHandle<Storage> storage;
 };
 
+struct IngestSettings {
+  std::size_t maxBatchReports = 500;      // reports per storage transaction at most
+  std::chrono::milliseconds maxDelay{0};  // wait this long for more before a write (0: none)
+  std::size_t queueCapacity = 10000;      // reports waiting at most; beyond it 503
+};
+
 // Stamps reports with what only the collector knows (receivedAt from its own clock,
-// receivedFrom, the wire format) and commits them to every storage. Returns only after all
-// storages committed; throws ApiError 503 if any failed, so the client retries.
+// receivedFrom, the wire format) and commits them to every storage. Requests wait in a bounded
+// queue; one writer thread commits what has gathered (up to maxBatchReports) in one
+// transaction per storage - while one write runs the next batch forms, so batches grow with
+// the load and add no wait when there is none ("group commit"). ingest() returns only after
+// every storage committed its reports; it throws ApiError 503 (with Retry-After) when the queue
+// is full or a storage failed, so the client retries.
 class Ingestor {
  public:
-  // `metrics` (optional) counts reports, batches and storage errors.
-  Ingestor(std::vector<NamedStorage> storages, Logger& log, Metrics* metrics = nullptr);
+  Ingestor(std::vector<NamedStorage> storages, Logger& log, Metrics* metrics = nullptr,
+           IngestSettings settings = {});
+  ~Ingestor();  // commits what is queued, then stops the writer
+  Ingestor(const Ingestor&) = delete;
+  Ingestor& operator=(const Ingestor&) = delete;
 
   struct Outcome {
     std::vector<std::string> reportIDs;
@@ -35,13 +54,27 @@ class Ingestor {
   };
   Outcome ingest(std::vector<Report> reports, ReportFormat receivedAs, const std::string& receivedFrom);
 
-  // name -> (ok, detail) for /healthz
+  // name -> (ok, detail) for /healthz and /readyz
   std::vector<std::pair<std::string, StorageHealth>> health();
 
  private:
+  struct Pending {
+    const std::vector<Report>* reports;
+    std::promise<std::vector<bool>> duplicates;  // per report
+  };
+  void writeLoop();
+  std::vector<bool> commit(const std::vector<const Report*>& batch);
+
   std::vector<NamedStorage> storages_;
   Logger& log_;
   Metrics* metrics_;
+  IngestSettings settings_;
+  std::mutex mutex_;  // guards the queue
+  std::condition_variable wake_;
+  std::deque<Pending*> queue_;
+  std::size_t queuedReports_ = 0;
+  bool stopping_ = false;
+  std::thread writer_;
 };
 
 }  // namespace kubecensus::server

@@ -1,4 +1,5 @@
 // kubecensus-collector: accepts usage reports over HTTP and stores them.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -78,7 +79,12 @@ int serve(Startup& startup) {
   const Options& core = startup.validated().section("collector");
   Logger log("collector", parseLogLevel(core.getString("log_level")).value_or(LogLevel::Info));
   server::Metrics metrics;
-  server::Ingestor ingestor(openStorages(startup, log), log, &metrics);
+  server::IngestSettings ingest;
+  ingest.maxBatchReports =
+      static_cast<std::size_t>(std::max<std::int64_t>(1, core.getInt("batch_max_reports")));
+  ingest.maxDelay = core.getDuration("batch_max_delay");
+  ingest.queueCapacity = static_cast<std::size_t>(std::max<std::int64_t>(1, core.getInt("queue_capacity")));
+  server::Ingestor ingestor(openStorages(startup, log), log, &metrics, ingest);
   server::ApiSettings api;
   api.maxBodyBytes = core.getSize("max_body_size");
   api.maxDecompressedBytes = core.getSize("max_decompressed_size");

@@ -86,6 +86,11 @@ void Metrics::observeBatch(std::size_t reports) {
   batches_.observe(static_cast<double>(reports), kBatchBounds.data(), kBatchBounds.size());
 }
 
+void Metrics::setQueueDepth(std::int64_t reports) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  queueDepth_ = reports;
+}
+
 void Metrics::countStorageError(const std::string& storage) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++storageErrors_[storage];
@@ -115,6 +120,8 @@ std::string Metrics::render() const {
     out += "kubecensus_collector_reports_total{" + label("format", format) + ",outcome=\"duplicate\"} " +
            std::to_string(counts.second) + "\n";
   }
+  header(out, "kubecensus_collector_ingest_queue_reports", "gauge", "Reports waiting to be written.");
+  out += "kubecensus_collector_ingest_queue_reports " + std::to_string(queueDepth_) + "\n";
   header(out, "kubecensus_collector_write_batch_reports", "histogram", "Reports per storage write.");
   out += batches_.render("kubecensus_collector_write_batch_reports", "", kBatchBounds.data(),
                          kBatchBounds.size());

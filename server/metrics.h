@@ -36,6 +36,7 @@ class Metrics {
   void countReports(const std::string& format, std::uint64_t accepted, std::uint64_t duplicates);
   void observeBatch(std::size_t reports);
   void countStorageError(const std::string& storage);
+  void setQueueDepth(std::int64_t reports);
   std::string render() const;
 
  private:
@@ -46,6 +47,7 @@ class Metrics {
   Histogram batches_;
   std::map<std::string, std::uint64_t> storageErrors_;
   std::int64_t inFlight_ = 0;
+  std::int64_t queueDepth_ = 0;
 };
 
 }  // namespace kubecensus::server

@@ -3,8 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "collector_fixture.h"
 #include "kubecensus/version.h"
@@ -411,4 +414,48 @@ TEST_CASE("/readyz is 200 while the storages answer") {
   HttpAnswer ready = collector.get("/readyz");
   CHECK(ready.status == 200);
   CHECK(json::parse(ready.body) == json{{"ready", true}, {"problems", json::array()}});
+}
+
+TEST_CASE("concurrent requests are committed together in batches, each acknowledged after its commit") {
+  Collector collector({"--set", "collector.batch_max_delay=20ms"});
+  constexpr int kClients = 8, kEach = 25;
+  std::vector<std::thread> clients;
+  std::atomic<int> accepted{0};
+  for (int c = 0; c < kClients; ++c)
+    clients.emplace_back([&, c] {
+      for (int i = 0; i < kEach; ++i) {
+        char id[37];
+        std::snprintf(id, sizeof id, "%08d-0000-4000-8000-%012d", c, i);
+        if (collector.post("/api/v2/reports", nativeReport(id)).status == 202) ++accepted;
+      }
+    });
+  for (auto& client : clients) client.join();
+  CHECK(accepted == kClients * kEach);
+  CHECK(collector.reports().size() == static_cast<std::size_t>(kClients * kEach));
+  const std::string metrics = collector.get("/metrics").body;
+  const auto at = metrics.find("kubecensus_collector_write_batch_reports_count ");
+  REQUIRE(at != std::string::npos);
+  const long writes =
+      std::stol(metrics.substr(at + std::strlen("kubecensus_collector_write_batch_reports_count ")));
+  INFO(metrics);
+  CHECK(writes < kClients * kEach);  // fewer transactions than reports
+  CHECK(contains(metrics, "kubecensus_collector_ingest_queue_reports 0\n"));
+}
+
+TEST_CASE("a full ingest queue answers 503 with Retry-After, and what was queued is still stored") {
+  Collector collector({"--set", "collector.queue_capacity=1", "--set", "collector.batch_max_delay=1s"});
+  HttpAnswer first, second;
+  std::thread queued([&] {
+    first = collector.post("/api/v2/reports", nativeReport("77777777-7777-4777-8777-777777777777"));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  second = collector.post("/api/v2/reports", nativeReport("88888888-8888-4888-8888-888888888888"));
+  queued.join();
+  CHECK(first.status == 202);
+  CHECK(second.status == 503);
+  CHECK(second.header("Retry-After") == "1");
+  CHECK(contains(errorOf(second, 503)["message"], "busy"));
+  auto rows = collector.reports();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].reportID == "77777777-7777-4777-8777-777777777777");
 }
