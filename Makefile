@@ -37,3 +37,4 @@ docs: build
 bench: build
 	@scripts/install-deps --bench
 	@bench/agent-scale/run $(BUILD_DIR)
+	@bench/collector-ingest/run $(BUILD_DIR)
