@@ -459,3 +459,21 @@ TEST_CASE("a full ingest queue answers 503 with Retry-After, and what was queued
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].reportID == "77777777-7777-4777-8777-777777777777");
 }
+
+TEST_CASE("the ndjson storage appends every stored report as one native JSON line") {
+  TempDir dir;
+  const std::string path = dir.file("reports.ndjson");
+  Collector collector({"--database", "ndjson:" + path});
+  CHECK(collector.post("/api/v2/reports", nativeReport("99999999-9999-4999-8999-999999999999")).status ==
+        202);
+  CHECK(collector.post("/api/v1", fixture("seeds/spartakus-v1.json")).status == 204);
+  std::istringstream lines(readFile(path));
+  std::vector<json> stored;
+  for (std::string line; std::getline(lines, line);) stored.push_back(json::parse(line));
+  REQUIRE(stored.size() == 2);
+  CHECK(stored[0]["reportID"] == "99999999-9999-4999-8999-999999999999");
+  CHECK(stored[0]["receivedFrom"] == "127.0.0.1");
+  CHECK(stored[0].contains("receivedAt"));
+  CHECK(stored[1]["receivedAs"] == "spartakus-v1");
+  CHECK(collector.reports().size() == 2);  // and in the SQLite storage beside it
+}

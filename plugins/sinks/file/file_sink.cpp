@@ -1,15 +1,10 @@
 // The `file` sink: appends each report as one JSON line (NDJSON) to a file, synced to disk
 // before the report counts as delivered.
-#include <fcntl.h>
-#include <unistd.h>
-#include <cerrno>
-#include <cstring>
-#include <mutex>
-
 #include "kubecensus/plugin/define_plugin.h"
 #include "kubecensus/plugin/sink.h"
 #include "kubecensus/report/format_name.h"
 #include "kubecensus/report/formats.h"
+#include "kubecensus/util/append_file.h"
 
 namespace {
 
@@ -18,34 +13,24 @@ using namespace kubecensus;
 class FileSink : public Sink {
  public:
   explicit FileSink(const Options& options)
-      : path_(options.getString("path")),
-        format_(requireReportFormat(options.getString("format"))),
-        sync_(options.getBool("fsync")) {
+      : format_(requireReportFormat(options.getString("format"))),
+        file_(options.getString("path"), options.getBool("fsync")) {
     if (format_ == ReportFormat::Tectonic)
       throw std::invalid_argument("format: tectonic needs an account; use the http sink");
-    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (fd_ < 0) throw std::runtime_error("cannot open " + path_ + ": " + std::strerror(errno));
   }
-  ~FileSink() override { ::close(fd_); }
 
   DeliveryResult deliver(const Report& report) override {
-    std::string line = encodeReport(report, format_) + "\n";
-    std::lock_guard<std::mutex> lock(mutex_);
-    // O_APPEND with one write() keeps lines whole even with several writers.
-    ssize_t n = ::write(fd_, line.data(), line.size());
-    if (n != static_cast<ssize_t>(line.size()))
-      return DeliveryResult::retryLater("cannot write " + path_ + ": " + std::strerror(errno));
-    if (sync_ && ::fdatasync(fd_) != 0)
-      return DeliveryResult::retryLater("cannot sync " + path_ + ": " + std::strerror(errno));
-    return DeliveryResult::delivered(path_);
+    try {
+      file_.append(encodeReport(report, format_) + "\n");
+    } catch (const std::exception& e) {
+      return DeliveryResult::retryLater(e.what());
+    }
+    return DeliveryResult::delivered(file_.path());
   }
 
  private:
-  std::string path_;
   ReportFormat format_;
-  bool sync_;
-  int fd_ = -1;
-  std::mutex mutex_;
+  AppendFile file_;
 };
 
 const OptionSpec kOptions[] = {
