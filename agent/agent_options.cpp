@@ -129,6 +129,7 @@ void applyAgentFlags(Startup& startup) {
     startup.config().removeWithPrefix("sink.");
     for (const auto& spec : cl.values("database"))
       startup.addDestination(PluginKind::Sink, spec, "--database");
+    startup.applySetFlags("sink.");  // --set sink.http.token=... refines what --database made
   }
 }
 

@@ -17,6 +17,7 @@ void sendError(Poco::Net::HTTPServerResponse& response, const ApiError& error) {
   if (!error.field().empty()) body["error"]["field"] = error.field();
   if (error.retryAfter > 0) response.set("Retry-After", std::to_string(error.retryAfter));
   if (!error.allow.empty()) response.set("Allow", error.allow);
+  if (!error.challenge.empty()) response.set("WWW-Authenticate", error.challenge);
   // Replace invalid UTF-8 a client sent us rather than fail to describe its mistake.
   sendJson(response, error.status(), body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }

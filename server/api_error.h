@@ -20,6 +20,8 @@ class ApiError : public std::runtime_error {
   int retryAfter = 0;
   // For 405: the methods the resource supports.
   std::string allow;
+  // For 401: the WWW-Authenticate challenge.
+  std::string challenge;
 
  private:
   int status_;

@@ -7,6 +7,7 @@
 #include <Poco/URI.h>
 #include <nlohmann/json.hpp>
 
+#include "access_control.h"
 #include "api_error.h"
 #include "bundle_import.h"
 #include "ingestor.h"
@@ -142,16 +143,26 @@ void closeIfBodyMayBeUnread(const Poco::Net::HTTPServerRequest& request,
 
 }  // namespace
 
-std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings, Metrics& metrics) {
+std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings, Metrics& metrics,
+                             AccessControl& access) {
   using Request = Poco::Net::HTTPServerRequest;
   using Response = Poco::Net::HTTPServerResponse;
   return {
       {"POST", "/api/v1",
-       [&ingestor, settings](Request& q, Response& r) { postLegacy(ingestor, settings, q, r); }},
+       [&ingestor, &access, settings](Request& q, Response& r) {
+         access.admit(q, clientAddress(q));
+         postLegacy(ingestor, settings, q, r);
+       }},
       {"POST", "/api/v2/reports",
-       [&ingestor, settings](Request& q, Response& r) { postReports(ingestor, settings, q, r); }},
+       [&ingestor, &access, settings](Request& q, Response& r) {
+         access.admit(q, clientAddress(q));
+         postReports(ingestor, settings, q, r);
+       }},
       {"POST", "/api/v2/bundles",
-       [&ingestor, settings](Request& q, Response& r) { postBundle(ingestor, settings, q, r); }},
+       [&ingestor, &access, settings](Request& q, Response& r) {
+         access.admit(q, clientAddress(q));
+         postBundle(ingestor, settings, q, r);
+       }},
       {"GET", "/healthz", [&ingestor](Request&, Response& r) { getHealth(ingestor, r); }},
       {"GET", "/readyz", [&ingestor](Request&, Response& r) { getReady(ingestor, r); }},
       {"GET", "/metrics", [&metrics](Request&, Response& r) { getMetrics(metrics, r); }},

@@ -16,6 +16,7 @@ class Logger;
 
 namespace kubecensus::server {
 
+class AccessControl;
 class Ingestor;
 class Metrics;
 
@@ -38,7 +39,9 @@ struct ApiSettings {
 // GET /healthz, GET /version.
 // GET /readyz: 200 while every storage answers, 503 otherwise (a load balancer's readiness);
 // GET /metrics: Prometheus text.
-std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings, Metrics& metrics);
+// The POST routes go through `access` (authentication, rate limit) first.
+std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings, Metrics& metrics,
+                             AccessControl& access);
 
 // Finds the route for a request and runs it; unknown path 404, known path with another
 // method 405 with Allow; any ApiError becomes its JSON answer, anything else a 500.

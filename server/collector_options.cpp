@@ -24,6 +24,21 @@ ProgramSpec collectorProgram() {
            {"max_decompressed_size", OptionType::Size, "16MiB",
             "largest body a gzip request may inflate to; beyond it 413 (a gzip bomb stops there)", 0},
            {"threads", OptionType::Integer, "16", "HTTP worker threads", 0},
+           {"auth", OptionType::String, "none",
+            "none: anyone may post reports (Spartakus' way); token: POSTs need Authorization: Bearer with "
+            "one "
+            "of `tokens`",
+            0, "none,token"},
+           {"tokens", OptionType::Secret, "",
+            "auth = token: the accepted bearer tokens, comma-separated (e.g. ${file:/etc/kubecensus/tokens})",
+            0},
+           {"rate_limit", OptionType::Integer, "0",
+            "POST requests per second allowed from one source address (token bucket); 0: no limit; beyond it "
+            "429 "
+            "with Retry-After",
+            0},
+           {"rate_burst", OptionType::Integer, "20",
+            "requests a source address may send at once above the rate", 0},
            {"batch_max_reports", OptionType::Integer, "500",
             "reports committed in one storage transaction at most; requests that arrive while a write runs "
             "go together in the next one",
@@ -65,6 +80,7 @@ void applyCollectorFlags(Startup& startup) {
     startup.config().removeWithPrefix("storage.");
     for (const auto& spec : cl.values("database"))
       startup.addDestination(PluginKind::Storage, spec, "--database");
+    startup.applySetFlags("storage.");  // --set storage.sqlite.synchronous=... refines what --database made
   }
 }
 

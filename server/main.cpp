@@ -4,6 +4,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "access_control.h"
 #include "api_error.h"
 #include "bundle_import.h"
 #include "collector_options.h"
@@ -14,6 +15,7 @@
 #include "kubecensus/util/progress.h"
 #include "kubecensus/util/shutdown.h"
 #include "kubecensus/util/state_dir.h"
+#include "kubecensus/util/value_parse.h"
 #include "kubecensus/version.h"
 #include "metrics.h"
 
@@ -89,6 +91,15 @@ int serve(Startup& startup) {
   api.maxBodyBytes = core.getSize("max_body_size");
   api.maxDecompressedBytes = core.getSize("max_decompressed_size");
   api.maxBundleBytes = core.getSize("max_bundle_size");
+  server::AccessSettings accessSettings;
+  if (core.getString("auth") == "token") {
+    accessSettings.tokens = splitList(core.getString("tokens"));
+    if (accessSettings.tokens.empty())
+      throw UsageError("collector.auth = token needs at least one token in collector.tokens");
+  }
+  accessSettings.ratePerSecond = static_cast<double>(core.getInt("rate_limit"));
+  accessSettings.burst = static_cast<double>(std::max<std::int64_t>(1, core.getInt("rate_burst")));
+  server::AccessControl access(accessSettings);
 
   ListenAddress listen = parseListenAddress(core.getString("listen"));
   server::HttpServerSettings settings;
@@ -97,7 +108,7 @@ int serve(Startup& startup) {
   settings.threads = static_cast<int>(core.getInt("threads"));
   settings.maxQueued = static_cast<int>(core.getInt("max_queued"));
   settings.timeout = core.getDuration("timeout");
-  server::HttpServer http(server::apiRoutes(ingestor, api, metrics), settings, log, &metrics);
+  server::HttpServer http(server::apiRoutes(ingestor, api, metrics, access), settings, log, &metrics);
   http.start();
   log.info(std::string("kubecensus-collector ") + kVersion + " listening on http://" + listen.host + ":" +
            std::to_string(http.port()));

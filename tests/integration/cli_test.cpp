@@ -201,3 +201,12 @@ TEST_CASE("a plugin directory writable by group or others is refused and named")
   CHECK_FALSE(contains(safe.output, "writable"));
   CHECK(contains(safe.output, "duplicate plugin name 'stdout'"));
 }
+
+TEST_CASE("the sink that --database made takes --set refinements") {
+  TempDir work;
+  RunResult printed = runAgent({"--print-config", "--database", "http://127.0.0.1:1", "--set",
+                                "sink.http.timeout=7s", "--set", "agent.state_dir=" + work.file("s")});
+  INFO(printed.output);
+  CHECK(printed.exitCode == 0);
+  CHECK(contains(printed.output, "7s"));
+}

@@ -477,3 +477,62 @@ TEST_CASE("the ndjson storage appends every stored report as one native JSON lin
   CHECK(stored[1]["receivedAs"] == "spartakus-v1");
   CHECK(collector.reports().size() == 2);  // and in the SQLite storage beside it
 }
+
+TEST_CASE(
+    "auth = token: POSTs need one of the bearer tokens, GETs stay open, and an agent with the token gets "
+    "in") {
+  Collector collector(
+      {"--set", "collector.auth=token", "--set", "collector.tokens=first-token, second-token"});
+  const std::string report = nativeReport("aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa");
+  HttpAnswer anonymous = collector.post("/api/v2/reports", report);
+  CHECK(contains(errorOf(anonymous, 401)["message"], "Authorization: Bearer"));
+  CHECK(anonymous.header("WWW-Authenticate") == "Bearer realm=\"kubecensus\"");
+  CHECK(collector.get("/healthz").status == 200);
+
+  auto withToken = [&](const std::string& token) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", collector.port());
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, "/api/v2/reports",
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
+    request.setContentType("application/json");
+    request.set("Authorization", "Bearer " + token);
+    request.setContentLength(static_cast<std::streamsize>(report.size()));
+    session.sendRequest(request) << report;
+    Poco::Net::HTTPResponse response;
+    std::string body;
+    Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+    return static_cast<int>(response.getStatus());
+  };
+  CHECK(withToken("wrong-token") == 401);
+  CHECK(withToken("second-token") == 202);
+  CHECK(collector.reports().size() == 1);
+
+  TempDir work;
+  RunResult agent =
+      runAgent({"run", "--once", "--database", collector.url(), "--set", "sink.http.token=first-token",
+                "--set", "agent.state_dir=" + work.file("state")});
+  INFO(agent.output);
+  CHECK(agent.exitCode == 0);
+  CHECK(collector.reports().size() == 2);
+
+  RunResult noTokens =
+      run(collectorBinary(), {"--set", "collector.auth=token", "--database", "sqlite:" + work.file("x.db")});
+  CHECK(noTokens.exitCode == 2);
+  CHECK(contains(noTokens.output, "needs at least one token"));
+}
+
+TEST_CASE("rate_limit: a source address beyond its rate gets 429 with Retry-After") {
+  Collector collector({"--set", "collector.rate_limit=1", "--set", "collector.rate_burst=2"});
+  std::vector<int> statuses;
+  for (int i = 0; i < 3; ++i) {
+    char id[37];
+    std::snprintf(id, sizeof id, "bbbbbbbb-bbbb-4bbb-8bbb-%012d", i);
+    HttpAnswer answer = collector.post("/api/v2/reports", nativeReport(id));
+    statuses.push_back(answer.status);
+    if (answer.status == 429) {
+      CHECK(answer.header("Retry-After") == "1");
+      CHECK(contains(errorOf(answer, 429)["message"], "too many requests from 127.0.0.1"));
+    }
+  }
+  CHECK(statuses == std::vector<int>{202, 202, 429});
+  CHECK(collector.get("/healthz").status == 200);  // GETs are not limited
+}

@@ -81,16 +81,22 @@ Startup::Startup(ProgramSpec spec, const std::vector<std::string>& args)
   for (const auto& name : applyEnvironmentOverrides(config_, env, knownKeys(spec_, config_, *registry_)))
     std::cerr << spec_.name << ": warning: environment variable " << name
               << " matches no configuration key; ignored\n";
+  applySetFlags();
+  if (auto level = commandLine_.value("log-level"))
+    setFromFlag(spec_.coreSection, "log_level", *level, "--log-level");
+}
+
+void Startup::applySetFlags(const std::string& sectionPrefix) {
   for (const auto& assignment : commandLine_.values("set")) {
     auto eq = assignment.find('=');
     auto dot = assignment.rfind('.', eq);
     if (eq == std::string::npos || dot == std::string::npos || dot == 0)
       throw UsageError("--set expects SECTION.KEY=VALUE, got '" + assignment + "'");
-    setFromFlag(assignment.substr(0, dot), assignment.substr(dot + 1, eq - dot - 1),
-                assignment.substr(eq + 1), "--set " + assignment.substr(0, eq));
+    const std::string section = assignment.substr(0, dot);
+    if (section.rfind(sectionPrefix, 0) != 0) continue;
+    setFromFlag(section, assignment.substr(dot + 1, eq - dot - 1), assignment.substr(eq + 1),
+                "--set " + assignment.substr(0, eq));
   }
-  if (auto level = commandLine_.value("log-level"))
-    setFromFlag(spec_.coreSection, "log_level", *level, "--log-level");
 }
 
 void Startup::loadPlugins() {
@@ -246,9 +252,9 @@ void optionTable(std::ostringstream& out, const OptionSpec* options, std::size_t
   out << "| key | type | default | description |\n|---|---|---|---|\n";
   for (std::size_t i = 0; i < count; ++i) {
     const OptionSpec& o = options[i];
-    std::string def = (o.flags & kOptionRequired) ? "*required*"
+    std::string def = (o.flags & kOptionRequired)           ? "*required*"
                       : (o.defaultValue && *o.defaultValue) ? "`" + std::string(o.defaultValue) + "`"
-                                                              : "";
+                                                            : "";
     out << "| `" << o.name << "` | " << toString(o.type) << " | " << def << " | " << o.description;
     if (o.choices) out << " (one of: " << o.choices << ")";
     out << " |\n";
@@ -272,7 +278,8 @@ std::string Startup::configReference() const {
     for (const auto* p : pluginsOfKind(kind)) {
       const PluginDescriptor& d = *p->descriptor;
       out << "### [" << sectionPrefix(kind) << "." << d.name << "] — " << toString(kind) << " plugin `"
-          << d.name << "`\n\n" << (d.description ? d.description : "") << ".";
+          << d.name << "`\n\n"
+          << (d.description ? d.description : "") << ".";
       if (d.specSchemes) out << " Destination schemes: `" << d.specSchemes << "`.";
       out << "\n\n";
       optionTable(out, d.options, d.optionCount);

@@ -54,6 +54,9 @@ class Startup {
   // plugin section of the given kind, found by the plugins' declared schemes.
   // Throws UsageError naming the spec if no plugin of that kind handles its scheme.
   void addDestination(PluginKind kind, const std::string& spec, const std::string& flag);
+  // Applies the --set flags for sections starting with `sectionPrefix` (again: after a flag
+  // such as --database replaced those sections, its --set values still count).
+  void applySetFlags(const std::string& sectionPrefix = "");
 
   // Handles --help/--version/--list-plugins/--check-config/--print-config, or validates for
   // a real run. Returns an exit code to stop with, or -1 to go on with validated().

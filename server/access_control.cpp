@@ -1,0 +1,78 @@
+#include "access_control.h"
+
+#include <Poco/Net/HTTPServerRequest.h>
+
+#include <cmath>
+
+#include "api_error.h"
+#include "kubecensus/util/hmac.h"
+
+namespace kubecensus::server {
+namespace {
+
+constexpr std::size_t kMaxTrackedAddresses = 100000;
+
+// Equal-length strings compared without an early exit, so timing says nothing about where
+// they differ.
+bool constantTimeEqual(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  unsigned char difference = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return difference == 0;
+}
+
+ApiError unauthorized(const std::string& message) {
+  ApiError error(401, message);
+  error.challenge = "Bearer realm=\"kubecensus\"";
+  return error;
+}
+
+}  // namespace
+
+AccessControl::AccessControl(AccessSettings settings) : settings_(std::move(settings)) {
+  for (const auto& token : settings_.tokens) tokenDigests_.push_back(sha256Hex(token));
+  settings_.tokens.clear();  // only the digests stay in memory
+}
+
+void AccessControl::admit(const Poco::Net::HTTPServerRequest& request, const std::string& clientAddress) {
+  if (settings_.ratePerSecond > 0) limit(clientAddress);
+  if (!tokenDigests_.empty()) authenticate(request);
+}
+
+void AccessControl::authenticate(const Poco::Net::HTTPServerRequest& request) const {
+  const std::string header = request.get("Authorization", "");
+  if (header.rfind("Bearer ", 0) != 0)
+    throw unauthorized("this collector needs \"Authorization: Bearer <token>\"");
+  // Digests of equal length, compared against every accepted token without stopping early.
+  const std::string digest = sha256Hex(header.substr(7));
+  bool accepted = false;
+  for (const auto& known : tokenDigests_) accepted = constantTimeEqual(digest, known) || accepted;
+  if (!accepted) throw unauthorized("the bearer token is not accepted by this collector");
+}
+
+void AccessControl::limit(const std::string& clientAddress) {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (buckets_.size() > kMaxTrackedAddresses) {
+    // Forget addresses whose bucket has refilled: they lose nothing.
+    for (auto it = buckets_.begin(); it != buckets_.end();) {
+      const double elapsed = std::chrono::duration<double>(now - it->second.refilled).count();
+      it = it->second.tokens + elapsed * settings_.ratePerSecond >= settings_.burst ? buckets_.erase(it)
+                                                                                    : std::next(it);
+    }
+  }
+  auto [it, fresh] = buckets_.try_emplace(clientAddress, Bucket{settings_.burst, now});
+  Bucket& bucket = it->second;
+  const double elapsed = std::chrono::duration<double>(now - bucket.refilled).count();
+  bucket.tokens = std::min(settings_.burst, bucket.tokens + elapsed * settings_.ratePerSecond);
+  bucket.refilled = now;
+  if (bucket.tokens < 1) {
+    ApiError slow(429, "too many requests from " + clientAddress + " (limit " +
+                           std::to_string(settings_.ratePerSecond) + "/s); retry later");
+    slow.retryAfter = static_cast<int>(std::ceil((1 - bucket.tokens) / settings_.ratePerSecond));
+    throw slow;
+  }
+  bucket.tokens -= 1;
+}
+
+}  // namespace kubecensus::server
