@@ -187,6 +187,14 @@ TEST_CASE("gzip bodies through a proxy from HTTP_PROXY reach the collector") {
   REQUIRE(collector.reports().size() == 1);
   REQUIRE(proxy.requests().size() == 1);
   CHECK(proxy.requests()[0].requestLine == "POST " + collector.url() + "/api/v2/reports HTTP/1.1");
+
+  // What went over the wire was gzip (a recording server instead of the collector).
+  FakeHttpServer recorder([](const FakeRequest&) { return jsonResponse(202, R"({"accepted":1})"); });
+  RunResult recorded = runAgent(
+      agentArgs({"run", "--once", "--database", recorder.url(), "--set", "sink.http.compress=gzip"}, work.file("s2")));
+  CHECK(recorded.exitCode == 0);
+  REQUIRE(recorder.requestCount() == 1);
+  CHECK(recorder.requests()[0].contentEncoding == "gzip");
 }
 
 TEST_CASE("SIGTERM during a delivery that hangs exits 0 within seconds and keeps the report") {
