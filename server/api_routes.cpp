@@ -25,8 +25,9 @@ namespace {
 // At most this many reports in one POST /api/v2/reports array.
 constexpr std::size_t kMaxReportsPerRequest = 1000;
 
-std::string clientAddress(const Poco::Net::HTTPServerRequest& request) {
-  return request.clientAddress().host().toString();
+std::string clientAddress(const Poco::Net::HTTPServerRequest& request, const ApiSettings& settings) {
+  return settings.trustedProxies.clientAddress(request.clientAddress().host().toString(),
+                                               request.get("X-Forwarded-For", ""));
 }
 
 // Parses a body into reports, turning format errors into 400 (syntax) or 422 (schema).
@@ -50,7 +51,7 @@ void postLegacy(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTTP
   });
   std::vector<Report> reports;
   reports.push_back(std::move(report));
-  ingestor.ingest(std::move(reports), format, clientAddress(request));
+  ingestor.ingest(std::move(reports), format, clientAddress(request, settings));
   response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
   response.send();
 }
@@ -78,7 +79,7 @@ void postReports(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTT
     return parsed;
   });
   Ingestor::Outcome outcome =
-      ingestor.ingest(std::move(reports), ReportFormat::Native, clientAddress(request));
+      ingestor.ingest(std::move(reports), ReportFormat::Native, clientAddress(request, settings));
   nlohmann::json answer{
       {"accepted", outcome.accepted}, {"duplicates", outcome.duplicates}, {"reportIDs", outcome.reportIDs}};
   sendJson(response, 202, answer.dump());
@@ -87,7 +88,8 @@ void postReports(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTT
 void postBundle(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTTPServerRequest& request,
                 Poco::Net::HTTPServerResponse& response) {
   const std::string body = readBundleBody(request, settings.maxBundleBytes);
-  BundleImport result = importBundle(ingestor, body, settings.maxBundleBytes * 8, clientAddress(request));
+  BundleImport result =
+      importBundle(ingestor, body, settings.maxBundleBytes * 8, clientAddress(request, settings));
   nlohmann::json answer{
       {"reports", result.reports}, {"accepted", result.accepted}, {"duplicates", result.duplicates}};
   sendJson(response, 202, answer.dump());
@@ -150,17 +152,17 @@ std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings, Me
   return {
       {"POST", "/api/v1",
        [&ingestor, &access, settings](Request& q, Response& r) {
-         access.admit(q, clientAddress(q));
+         access.admit(q, clientAddress(q, settings));
          postLegacy(ingestor, settings, q, r);
        }},
       {"POST", "/api/v2/reports",
        [&ingestor, &access, settings](Request& q, Response& r) {
-         access.admit(q, clientAddress(q));
+         access.admit(q, clientAddress(q, settings));
          postReports(ingestor, settings, q, r);
        }},
       {"POST", "/api/v2/bundles",
        [&ingestor, &access, settings](Request& q, Response& r) {
-         access.admit(q, clientAddress(q));
+         access.admit(q, clientAddress(q, settings));
          postBundle(ingestor, settings, q, r);
        }},
       {"GET", "/healthz", [&ingestor](Request&, Response& r) { getHealth(ingestor, r); }},

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "trusted_proxies.h"
+
 namespace Poco::Net {
 class HTTPServerRequest;
 class HTTPServerResponse;
@@ -32,6 +34,7 @@ struct ApiSettings {
   std::uint64_t maxBodyBytes = 1 << 20;
   std::uint64_t maxDecompressedBytes = 16 << 20;
   std::uint64_t maxBundleBytes = 64 << 20;  // inflated: 8 times as much
+  TrustedProxies trustedProxies;            // whose X-Forwarded-For is believed
 };
 
 // The collector's HTTP API: POST /api/v1 (Spartakus record or tectonic payload, 204),

@@ -24,6 +24,14 @@ ProgramSpec collectorProgram() {
            {"max_decompressed_size", OptionType::Size, "16MiB",
             "largest body a gzip request may inflate to; beyond it 413 (a gzip bomb stops there)", 0},
            {"threads", OptionType::Integer, "16", "HTTP worker threads", 0},
+           {"trusted_proxies", OptionType::List, "",
+            "addresses or CIDR ranges of load balancers whose X-Forwarded-For names the client "
+            "(receivedFrom, "
+            "rate limits); from anyone else the header is ignored",
+            0},
+           {"tls_cert", OptionType::Path, "",
+            "certificate (PEM, chain after it): serve HTTPS instead of HTTP", 0},
+           {"tls_key", OptionType::Path, "", "the certificate's private key (PEM)", 0},
            {"auth", OptionType::String, "none",
             "none: anyone may post reports (Spartakus' way); token: POSTs need Authorization: Bearer with "
             "one "

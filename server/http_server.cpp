@@ -4,9 +4,11 @@
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
+#include "kubecensus/net/tls_client.h"
 #include "kubecensus/util/logger.h"
 
 namespace kubecensus::server {
@@ -46,9 +48,25 @@ class RouteHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 HttpServer::HttpServer(std::vector<Route> routes, const HttpServerSettings& settings, Logger& log,
                        Metrics* metrics)
     : routes_(std::move(routes)), log_(log), metrics_(metrics) {
+  const Poco::Net::SocketAddress address(settings.host, settings.port);
   Poco::Net::ServerSocket socket;
-  socket.bind(Poco::Net::SocketAddress(settings.host, settings.port), true);
-  socket.listen(settings.maxQueued);
+  tls_ = !settings.tlsCertFile.empty();
+  if (tls_) {
+    initializeTls();
+    Poco::Net::Context::Ptr context;
+    try {
+      context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, settings.tlsKeyFile,
+                                       settings.tlsCertFile, "", Poco::Net::Context::VERIFY_NONE, 9, false);
+      context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    } catch (const Poco::Exception& e) {
+      throw std::runtime_error("TLS certificate " + settings.tlsCertFile + " or key " + settings.tlsKeyFile +
+                               " unusable: " + e.displayText());
+    }
+    socket = Poco::Net::SecureServerSocket(address, settings.maxQueued, context);
+  } else {
+    socket.bind(address, true);
+    socket.listen(settings.maxQueued);
+  }
   auto* params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(settings.threads);
   params->setMaxQueued(settings.maxQueued);

@@ -21,6 +21,8 @@ struct HttpServerSettings {
   int threads = 16;
   int maxQueued = 256;
   std::chrono::milliseconds timeout{10000};  // per read/write on a connection
+  std::string tlsCertFile;                   // both set: HTTPS (TLS 1.2 or newer) instead of HTTP
+  std::string tlsKeyFile;
 };
 
 // The Poco HTTP server serving a route table.
@@ -33,12 +35,14 @@ class HttpServer {
   // Stops accepting, lets in-flight requests finish (up to a few seconds).
   void stop();
   unsigned short port() const;
+  const char* scheme() const { return tls_ ? "https" : "http"; }
 
  private:
   std::vector<Route> routes_;
   Logger& log_;
   Metrics* metrics_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
+  bool tls_ = false;
 };
 
 }  // namespace kubecensus::server

@@ -91,6 +91,11 @@ int serve(Startup& startup) {
   api.maxBodyBytes = core.getSize("max_body_size");
   api.maxDecompressedBytes = core.getSize("max_decompressed_size");
   api.maxBundleBytes = core.getSize("max_bundle_size");
+  try {
+    api.trustedProxies = server::TrustedProxies(core.getList("trusted_proxies"));
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("collector.") + e.what());
+  }
   server::AccessSettings accessSettings;
   if (core.getString("auth") == "token") {
     accessSettings.tokens = splitList(core.getString("tokens"));
@@ -108,10 +113,14 @@ int serve(Startup& startup) {
   settings.threads = static_cast<int>(core.getInt("threads"));
   settings.maxQueued = static_cast<int>(core.getInt("max_queued"));
   settings.timeout = core.getDuration("timeout");
+  settings.tlsCertFile = core.getString("tls_cert");
+  settings.tlsKeyFile = core.getString("tls_key");
+  if (settings.tlsCertFile.empty() != settings.tlsKeyFile.empty())
+    throw UsageError("collector.tls_cert and collector.tls_key go together");
   server::HttpServer http(server::apiRoutes(ingestor, api, metrics, access), settings, log, &metrics);
   http.start();
-  log.info(std::string("kubecensus-collector ") + kVersion + " listening on http://" + listen.host + ":" +
-           std::to_string(http.port()));
+  log.info(std::string("kubecensus-collector ") + kVersion + " listening on " + http.scheme() + "://" +
+           listen.host + ":" + std::to_string(http.port()));
 
   while (!Shutdown::waitFor(std::chrono::hours(1))) {
   }

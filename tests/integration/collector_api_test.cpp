@@ -490,17 +490,9 @@ TEST_CASE(
   CHECK(collector.get("/healthz").status == 200);
 
   auto withToken = [&](const std::string& token) {
-    Poco::Net::HTTPClientSession session("127.0.0.1", collector.port());
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, "/api/v2/reports",
-                                   Poco::Net::HTTPMessage::HTTP_1_1);
-    request.setContentType("application/json");
-    request.set("Authorization", "Bearer " + token);
-    request.setContentLength(static_cast<std::streamsize>(report.size()));
-    session.sendRequest(request) << report;
-    Poco::Net::HTTPResponse response;
-    std::string body;
-    Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
-    return static_cast<int>(response.getStatus());
+    HttpRequestSpec spec{"POST", "/api/v2/reports", report};
+    spec.headers["Authorization"] = "Bearer " + token;
+    return httpRequest(collector.port(), spec).status;
   };
   CHECK(withToken("wrong-token") == 401);
   CHECK(withToken("second-token") == 202);
@@ -535,4 +527,25 @@ TEST_CASE("rate_limit: a source address beyond its rate gets 429 with Retry-Afte
   }
   CHECK(statuses == std::vector<int>{202, 202, 429});
   CHECK(collector.get("/healthz").status == 200);  // GETs are not limited
+}
+
+TEST_CASE("X-Forwarded-For names the client only when the connection comes from a trusted proxy") {
+  auto storedFrom = [](const std::vector<std::string>& args, const std::string& forwardedFor) {
+    Collector collector(args);
+    HttpRequestSpec spec{"POST", "/api/v2/reports", nativeReport("cccccccc-cccc-4ccc-8ccc-cccccccccccc")};
+    spec.headers["X-Forwarded-For"] = forwardedFor;
+    REQUIRE(httpRequest(collector.port(), spec).status == 202);
+    return collector.reports().at(0).receivedFrom;
+  };
+  // Not trusted: the header is ignored.
+  CHECK(storedFrom({}, "203.0.113.9") == "127.0.0.1");
+  // Trusted: the rightmost address that is not a trusted proxy (10.1.2.3 is one, too).
+  CHECK(storedFrom({"--set", "collector.trusted_proxies=127.0.0.0/8,10.0.0.0/8"},
+                   "198.51.100.1, 203.0.113.9, 10.1.2.3") == "203.0.113.9");
+  CHECK(storedFrom({"--set", "collector.trusted_proxies=127.0.0.1"}, "garbage") == "127.0.0.1");
+  TempDir work;
+  RunResult bad = run(collectorBinary(), {"--set", "collector.trusted_proxies=10.0.0.0/40", "--database",
+                                          "sqlite:" + work.file("x.db")});
+  CHECK(bad.exitCode == 2);
+  CHECK(contains(bad.output, "10.0.0.0/40"));
 }

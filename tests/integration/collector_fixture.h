@@ -73,13 +73,15 @@ struct HttpRequestSpec {
   std::string path = "/";
   std::optional<std::string> body;  // none: no body at all
   std::string contentType = "application/json";
-  bool chunked = false;              // Transfer-Encoding: chunked instead of Content-Length
-  std::string contentEncoding = {};  // e.g. "gzip" (the body is sent as given)
+  bool chunked = false;                             // Transfer-Encoding: chunked instead of Content-Length
+  std::string contentEncoding = {};                 // e.g. "gzip" (the body is sent as given)
+  std::map<std::string, std::string> headers = {};  // more request headers
 };
 
 // One request on an existing session (so a test can reuse a kept-alive connection).
 inline HttpAnswer send(Poco::Net::HTTPClientSession& session, const HttpRequestSpec& spec) {
   Poco::Net::HTTPRequest request(spec.method, spec.path, Poco::Net::HTTPMessage::HTTP_1_1);
+  for (const auto& [name, value] : spec.headers) request.set(name, value);
   if (spec.body) {
     if (!spec.contentType.empty()) request.setContentType(spec.contentType);
     if (!spec.contentEncoding.empty()) request.set("Content-Encoding", spec.contentEncoding);
