@@ -2,8 +2,13 @@
 
 #include <Poco/Net/HTTPServerRequest.h>
 
-#include <cmath>
+#include <Poco/Base64Decoder.h>
 
+#include <cmath>
+#include <iterator>
+#include <sstream>
+
+#include "accounts.h"
 #include "api_error.h"
 #include "kubecensus/util/hmac.h"
 
@@ -21,9 +26,9 @@ bool constantTimeEqual(const std::string& a, const std::string& b) {
   return difference == 0;
 }
 
-ApiError unauthorized(const std::string& message) {
+ApiError unauthorized(const std::string& message, const char* scheme = "Bearer") {
   ApiError error(401, message);
-  error.challenge = "Bearer realm=\"kubecensus\"";
+  error.challenge = std::string(scheme) + " realm=\"kubecensus\"";
   return error;
 }
 
@@ -34,9 +39,43 @@ AccessControl::AccessControl(AccessSettings settings) : settings_(std::move(sett
   settings_.tokens.clear();  // only the digests stay in memory
 }
 
-void AccessControl::admit(const Poco::Net::HTTPServerRequest& request, const std::string& clientAddress) {
+std::string AccessControl::admit(const Poco::Net::HTTPServerRequest& request,
+                                 const std::string& clientAddress, bool accountInBody) {
   if (settings_.ratePerSecond > 0) limit(clientAddress);
   if (!tokenDigests_.empty()) authenticate(request);
+  if (!settings_.accounts) return {};
+  std::string account = authenticateAccount(request, accountInBody);
+  if (!account.empty() && settings_.ratePerSecond > 0) limit("account " + account);
+  return account;
+}
+
+std::string AccessControl::authenticateAccount(const Poco::Net::HTTPServerRequest& request,
+                                               bool accountInBody) {
+  const std::string header = request.get("Authorization", "");
+  if (header.rfind("Basic ", 0) != 0) {
+    if (accountInBody) return {};
+    throw unauthorized("this collector needs an account: HTTP Basic authentication (account ID and secret)",
+                       "Basic");
+  }
+  std::string decoded;
+  try {
+    std::istringstream encoded(header.substr(6));
+    Poco::Base64Decoder decoder(encoded);
+    decoded.assign(std::istreambuf_iterator<char>(decoder), std::istreambuf_iterator<char>());
+  } catch (const Poco::Exception&) {
+    throw unauthorized("the Basic credentials are not valid base64", "Basic");
+  }
+  const auto colon = decoded.find(':');
+  if (colon == std::string::npos) throw unauthorized("the Basic credentials need ID:secret", "Basic");
+  checkAccount(decoded.substr(0, colon), decoded.substr(colon + 1));
+  return decoded.substr(0, colon);
+}
+
+void AccessControl::checkAccount(const std::string& id, const std::string& secret) {
+  if (!settings_.accounts) return;
+  if (id.empty() || !settings_.accounts->verify(id, secret))
+    throw unauthorized("account '" + id + "' is unknown, disabled, or its secret is wrong", "Basic");
+  if (settings_.ratePerSecond > 0) limit("account " + id);
 }
 
 void AccessControl::authenticate(const Poco::Net::HTTPServerRequest& request) const {

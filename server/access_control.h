@@ -16,8 +16,11 @@ class HTTPServerRequest;
 
 namespace kubecensus::server {
 
+class Accounts;
+
 struct AccessSettings {
-  std::vector<std::string> tokens;  // empty: no authentication (Spartakus' way)
+  std::vector<std::string> tokens;  // auth = token: the accepted bearer tokens
+  Accounts* accounts = nullptr;     // auth = account: the accounts that may post
   double ratePerSecond = 0;         // 0: no rate limit
   double burst = 20;
 };
@@ -25,8 +28,15 @@ struct AccessSettings {
 class AccessControl {
  public:
   explicit AccessControl(AccessSettings settings);
-  // Throws ApiError 401 (with a WWW-Authenticate challenge) or 429 (with Retry-After).
-  void admit(const Poco::Net::HTTPServerRequest& request, const std::string& clientAddress);
+  // Throws ApiError 401 (with a WWW-Authenticate challenge) or 429 (with Retry-After). With
+  // auth = account, returns the account that HTTP Basic authentication proved; without a Basic
+  // header a request that may carry its account in the body (a tectonic payload) is let
+  // through unproven (empty ID) for checkAccount(), any other is refused.
+  std::string admit(const Poco::Net::HTTPServerRequest& request, const std::string& clientAddress,
+                    bool accountInBody = false);
+  // auth = account: the account in a tectonic payload must be enabled and its secret right.
+  void checkAccount(const std::string& id, const std::string& secret);
+  bool accountsRequired() const { return settings_.accounts != nullptr; }
 
  private:
   struct Bucket {
@@ -34,6 +44,7 @@ class AccessControl {
     std::chrono::steady_clock::time_point refilled;
   };
   void authenticate(const Poco::Net::HTTPServerRequest& request) const;
+  std::string authenticateAccount(const Poco::Net::HTTPServerRequest& request, bool accountInBody);
   void limit(const std::string& clientAddress);
 
   AccessSettings settings_;

@@ -40,15 +40,27 @@ auto decode(const std::string& body, bool lenient, Decode&& decodeJson) {
   }
 }
 
-void postLegacy(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTTPServerRequest& request,
+// `account`: what HTTP Basic authentication proved; empty when the payload must carry it.
+void postLegacy(Ingestor& ingestor, const ApiSettings& settings, AccessControl& access,
+                const std::string& account, Poco::Net::HTTPServerRequest& request,
                 Poco::Net::HTTPServerResponse& response) {
   std::string body = readJsonBody(request, settings.maxBodyBytes, settings.maxDecompressedBytes);
   ReportFormat format = ReportFormat::SpartakusV1;
+  TectonicAccount sent;
   // Lenient about a trailing comma only here: the tectonic README's own example has one.
   Report report = decode(body, true, [&](const nlohmann::json& json) {
     format = detectLegacyFormat(json);
-    return format == ReportFormat::Tectonic ? fromTectonicJson(json) : fromSpartakusJson(json);
+    return format == ReportFormat::Tectonic ? fromTectonicJson(json, &sent) : fromSpartakusJson(json);
   });
+  if (access.accountsRequired() && account.empty()) {
+    if (format != ReportFormat::Tectonic) {
+      ApiError missing(401,
+                       "this collector needs an account: a tectonic payload or HTTP Basic authentication");
+      missing.challenge = "Basic realm=\"kubecensus\"";
+      throw missing;
+    }
+    access.checkAccount(sent.accountID, sent.accountSecret);
+  }
   std::vector<Report> reports;
   reports.push_back(std::move(report));
   ingestor.ingest(std::move(reports), format, clientAddress(request, settings));
@@ -152,8 +164,8 @@ std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings, Me
   return {
       {"POST", "/api/v1",
        [&ingestor, &access, settings](Request& q, Response& r) {
-         access.admit(q, clientAddress(q, settings));
-         postLegacy(ingestor, settings, q, r);
+         const std::string account = access.admit(q, clientAddress(q, settings), true);
+         postLegacy(ingestor, settings, access, account, q, r);
        }},
       {"POST", "/api/v2/reports",
        [&ingestor, &access, settings](Request& q, Response& r) {

@@ -8,6 +8,7 @@ ProgramSpec collectorProgram() {
   spec.usage =
       "Usage: kubecensus-collector [flags]                 serve the HTTP API\n"
       "       kubecensus-collector import BUNDLE... [flags]  store the reports of bundles (spool export)\n"
+      "       kubecensus-collector accounts add ID | list | disable ID  manage accounts (auth = account)\n"
       "       kubecensus-collector --database sqlite:./var/kubecensus.db --listen 127.0.0.1:8080\n\n"
       "Accepts usage reports over HTTP (kubecensus native, Spartakus v1 and tectonic formats)\n"
       "and stores each once in every configured storage.";
@@ -36,7 +37,9 @@ ProgramSpec collectorProgram() {
             "none: anyone may post reports (Spartakus' way); token: POSTs need Authorization: Bearer with "
             "one "
             "of `tokens`",
-            0, "none,token"},
+            0, "none,token,account"},
+           {"accounts_db", OptionType::Path, "./var/accounts.db",
+            "auth = account: the accounts file (kubecensus-collector accounts add|list|disable)", 0},
            {"tokens", OptionType::Secret, "",
             "auth = token: the accepted bearer tokens, comma-separated (e.g. ${file:/etc/kubecensus/tokens})",
             0},

@@ -5,12 +5,14 @@
 #include <stdexcept>
 
 #include "access_control.h"
+#include "accounts.h"
 #include "api_error.h"
 #include "bundle_import.h"
 #include "collector_options.h"
 #include "http_server.h"
 #include "ingestor.h"
 #include "kubecensus/plugin/options.h"
+#include "kubecensus/report/time.h"
 #include "kubecensus/util/logger.h"
 #include "kubecensus/util/progress.h"
 #include "kubecensus/util/shutdown.h"
@@ -77,6 +79,30 @@ int importBundles(Startup& startup, const std::vector<std::string>& files, Logge
   return code;
 }
 
+// `kubecensus-collector accounts add ID | list | disable ID`.
+int accountsCommand(Startup& startup, const std::vector<std::string>& words) {
+  const std::string path = startup.validated().section("collector").getString("accounts_db");
+  server::Accounts accounts(path);
+  if (words.size() == 3 && words[1] == "add") {
+    const std::string secret = accounts.add(words[2]);
+    std::cout << "account " << words[2] << " created in " << path << "\nsecret: " << secret
+              << "\n(shown once: it is stored only as a salted PBKDF2 hash)\n";
+    return kExitOk;
+  }
+  if (words.size() == 3 && words[1] == "disable") {
+    accounts.disable(words[2]);
+    std::cout << "account " << words[2] << " disabled\n";
+    return kExitOk;
+  }
+  if (words.size() == 2 && words[1] == "list") {
+    for (const auto& account : accounts.list())
+      std::cout << account.id << "\t" << formatRfc3339(account.createdAt) << "\t"
+                << (account.disabled ? "disabled" : "enabled") << "\n";
+    return kExitOk;
+  }
+  throw UsageError("expected: accounts add ID | accounts list | accounts disable ID");
+}
+
 int serve(Startup& startup) {
   const Options& core = startup.validated().section("collector");
   Logger log("collector", parseLogLevel(core.getString("log_level")).value_or(LogLevel::Info));
@@ -97,6 +123,14 @@ int serve(Startup& startup) {
     throw UsageError(std::string("collector.") + e.what());
   }
   server::AccessSettings accessSettings;
+  std::unique_ptr<server::Accounts> accounts;
+  if (core.getString("auth") == "account") {
+    accounts = std::make_unique<server::Accounts>(core.getString("accounts_db"));
+    if (accounts->list().empty())
+      log.warning("auth = account and no account in " + core.getString("accounts_db") +
+                  " yet: every POST is refused (kubecensus-collector accounts add ID)");
+    accessSettings.accounts = accounts.get();
+  }
   if (core.getString("auth") == "token") {
     accessSettings.tokens = splitList(core.getString("tokens"));
     if (accessSettings.tokens.empty())
@@ -140,8 +174,16 @@ int main(int argc, char** argv) {
     if (int code = startup.finish(); code >= 0) return code;
     const auto& words = startup.commandLine().positional();
     if (words.empty()) return serve(startup);
+    if (words[0] == "accounts") {
+      try {
+        return accountsCommand(startup, words);
+      } catch (const std::invalid_argument& e) {
+        std::cerr << "kubecensus-collector: " << e.what() << "\n";
+        return kExitUsage;
+      }
+    }
     if (words[0] != "import" || words.size() < 2)
-      throw UsageError("expected no command (serve) or: import BUNDLE... (see --help)");
+      throw UsageError("expected no command (serve), import BUNDLE... or accounts ... (see --help)");
     const Options& core = startup.validated().section("collector");
     Logger log("collector", parseLogLevel(core.getString("log_level")).value_or(LogLevel::Info));
     return importBundles(startup, {words.begin() + 1, words.end()}, log);

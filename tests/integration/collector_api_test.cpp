@@ -1,4 +1,5 @@
 // The collector's HTTP API through the real binary: what it stores, and how it refuses.
+#include <Poco/Base64Encoder.h>
 #include <Poco/DeflatingStream.h>
 #include <catch2/catch.hpp>
 
@@ -10,6 +11,7 @@
 #include <thread>
 
 #include "collector_fixture.h"
+#include "kubecensus/report/formats.h"
 #include "kubecensus/version.h"
 
 using namespace kctest;
@@ -548,4 +550,55 @@ TEST_CASE("X-Forwarded-For names the client only when the connection comes from 
                                           "sqlite:" + work.file("x.db")});
   CHECK(bad.exitCode == 2);
   CHECK(contains(bad.output, "10.0.0.0/40"));
+}
+
+TEST_CASE(
+    "auth = account: accounts made with the CLI post tectonic payloads or use HTTP Basic; disabled ones "
+    "cannot") {
+  TempDir work;
+  const std::string db = work.file("accounts.db");
+  RunResult added =
+      run(collectorBinary(), {"accounts", "add", "acme", "--set", "collector.accounts_db=" + db});
+  INFO(added.output);
+  REQUIRE(added.exitCode == 0);
+  std::smatch match;
+  REQUIRE(std::regex_search(added.output, match, std::regex("secret: ([0-9a-f]{48})")));
+  const std::string secret = match[1].str();
+  CHECK(
+      run(collectorBinary(), {"accounts", "add", "acme", "--set", "collector.accounts_db=" + db}).exitCode ==
+      2);
+  CHECK(contains(run(collectorBinary(), {"accounts", "list", "--set", "collector.accounts_db=" + db}).output,
+                 "acme\t"));
+  CHECK_FALSE(contains(readFile(db), secret));  // only a salted hash is kept
+
+  Collector collector({"--set", "collector.auth=account", "--set", "collector.accounts_db=" + db});
+  json tectonic = kubecensus::parseJson(fixture("seeds/tectonic.json"), true);  // its trailing comma
+  CHECK(collector.post("/api/v1", tectonic.dump()).status == 401);  // the README's account is not ours
+  tectonic["accountID"] = "acme";
+  tectonic["accountSecret"] = secret;
+  CHECK(collector.post("/api/v1", tectonic.dump()).status == 204);
+  CHECK_FALSE(contains(collector.reports().at(0).report, secret));
+
+  HttpAnswer anonymous = collector.post("/api/v1", fixture("seeds/spartakus-v1.json"));
+  CHECK(anonymous.status == 401);
+  CHECK(anonymous.header("WWW-Authenticate") == "Basic realm=\"kubecensus\"");
+  auto basic = [&](const std::string& credentials, const std::string& path, const std::string& body) {
+    std::ostringstream encoded;
+    Poco::Base64Encoder encoder(encoded);
+    encoder << credentials;
+    encoder.close();
+    HttpRequestSpec spec{"POST", path, body};
+    spec.headers["Authorization"] = "Basic " + encoded.str();
+    return httpRequest(collector.port(), spec).status;
+  };
+  CHECK(basic("acme:" + secret, "/api/v1", fixture("seeds/spartakus-v1.json")) == 204);
+  CHECK(basic("acme:wrong", "/api/v2/reports", nativeReport("dddddddd-dddd-4ddd-8ddd-dddddddddddd")) == 401);
+  CHECK(basic("acme:" + secret, "/api/v2/reports", nativeReport("dddddddd-dddd-4ddd-8ddd-dddddddddddd")) ==
+        202);
+
+  CHECK(run(collectorBinary(), {"accounts", "disable", "acme", "--set", "collector.accounts_db=" + db})
+            .exitCode == 0);
+  CHECK(basic("acme:" + secret, "/api/v2/reports", nativeReport("eeeeeeee-eeee-4eee-8eee-eeeeeeeeeeee")) ==
+        401);
+  CHECK(collector.reports().size() == 3);
 }
