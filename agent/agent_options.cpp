@@ -13,6 +13,16 @@ std::string defaultStateDir() {
   return "./var/agent";
 }
 
+std::string stateDirectory(const ValidatedConfig& config) {
+  const std::string configured = config.section("agent").getString("state_dir");
+  return configured.empty() ? defaultStateDir() : configured;
+}
+
+std::string outboxPath(const ValidatedConfig& config) {
+  const std::string configured = config.section("outbox").getString("path");
+  return configured.empty() ? stateDirectory(config) + "/outbox.db" : configured;
+}
+
 ProgramSpec agentProgram() {
   ProgramSpec spec;
   spec.name = "kubecensus-agent";

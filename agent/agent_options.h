@@ -15,4 +15,9 @@ void applyAgentFlags(Startup& startup);
 // $XDG_STATE_HOME/kubecensus (or ~/.local/state/kubecensus).
 std::string defaultStateDir();
 
+// agent.state_dir, or the default one when it is empty.
+std::string stateDirectory(const ValidatedConfig& config);
+// outbox.path, or outbox.db in the state directory when it is empty.
+std::string outboxPath(const ValidatedConfig& config);
+
 }  // namespace kubecensus::agent

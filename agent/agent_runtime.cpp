@@ -46,8 +46,7 @@ bool skipDefault(const ConfiguredPlugin& configured, bool haveCluster) {
 AgentRuntime::AgentRuntime(const ValidatedConfig& config, const PluginRegistry& registry, Logger& log)
     : log_(log) {
   const Options& agent = config.section("agent");
-  std::string stateDir = agent.getString("state_dir");
-  StateDir state(stateDir.empty() ? defaultStateDir() : stateDir);
+  StateDir state(stateDirectory(config));
   stateDir_ = state.path();
   salt_ = state.readOrCreate("salt", [] { return randomHex(32); });
   kube_ = connectToCluster(config.section("kubernetes"), currentEnvironment(), log_);

@@ -34,8 +34,7 @@ void writeStatus(const std::string& stateDir, const PipelineStatus& status, cons
 }
 
 int statusCommand(const ValidatedConfig& config, std::ostream& out, std::int64_t now) {
-  const std::string configured = config.section("agent").getString("state_dir");
-  const std::string path = (configured.empty() ? defaultStateDir() : configured) + "/" + kStatusFile;
+  const std::string path = stateDirectory(config) + "/" + kStatusFile;
   if (!std::filesystem::exists(path)) {
     out << "unhealthy: no status at " << path
         << " (the agent has not made a pass with this state directory)\n";

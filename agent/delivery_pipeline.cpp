@@ -22,9 +22,9 @@ constexpr milliseconds kShutdownGrace{3000};
 }  // namespace
 
 DeliveryPipeline::DeliveryPipeline(OutboxSettings settings, RetryPolicy policy, AgentRuntime& runtime,
-                                   Logger& log)
+                                   Logger& log, bool retryNow)
     : settings_(std::move(settings)), policy_(policy), runtime_(runtime), log_(log) {
-  if (ensureOutbox()) outbox_->retryAllNow();  // a restarted agent tries at once
+  if (ensureOutbox() && retryNow) outbox_->retryAllNow();
 }
 
 bool DeliveryPipeline::ensureOutbox() {
@@ -101,21 +101,24 @@ void DeliveryPipeline::drain() {
   });
   while (drained.wait_for(milliseconds(100)) != std::future_status::ready) {
     if (!Shutdown::requested()) continue;
-    if (drained.wait_for(kShutdownGrace) == std::future_status::ready) return;
+    if (drained.wait_for(kShutdownGrace) == std::future_status::ready) break;
     log_.warning("stopped (signal " + std::to_string(Shutdown::signal()) +
                  ") with a delivery in flight after " + formatDuration(kShutdownGrace) +
                  "; it stays in the outbox and goes again at the next start");
     std::_Exit(0);
   }
+  drained.get();  // anything but an OutboxError is the caller's to see
 }
 
 bool DeliveryPipeline::settled(const std::string& reportID) {
   for (const auto& report : inMemory_)
     if (report.reportID == reportID) return false;
   if (!outbox_) return true;
-  for (const auto& row : outbox_->rows())
-    if (row.reportID == reportID) return false;
-  return true;
+  try {
+    return !outbox_->holds(reportID);
+  } catch (const OutboxError&) {
+    return false;
+  }
 }
 
 std::optional<std::int64_t> DeliveryPipeline::nextAttemptAt() {
@@ -135,8 +138,8 @@ PipelineStatus DeliveryPipeline::status() {
     status.problems.push_back(std::to_string(inMemory_.size()) + " undelivered reports held in memory only");
   if (outbox_) {
     try {
-      for (const auto& row : outbox_->rows())
-        (row.state == "pending" ? status.waiting : status.deadLetters) += 1;
+      status.waiting = outbox_->pendingCount();
+      status.deadLetters = outbox_->rejectedCount();
     } catch (const OutboxError& e) {
       status.problems.push_back(std::string("outbox: ") + e.what());
     }

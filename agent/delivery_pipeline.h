@@ -33,7 +33,10 @@ struct PipelineStatus {
 
 class DeliveryPipeline {
  public:
-  DeliveryPipeline(OutboxSettings settings, RetryPolicy policy, AgentRuntime& runtime, Logger& log);
+  // `retryNow`: make what waits for a retry due at once (a restarted agent: the collector may
+  // be back); not after a configuration reload, which keeps the collector's Retry-After.
+  DeliveryPipeline(OutboxSettings settings, RetryPolicy policy, AgentRuntime& runtime, Logger& log,
+                   bool retryNow);
 
   const std::string& outboxPath() const { return settings_.path; }
   // Adds to the report what the outbox lost (evictions, a replaced corrupt file) and keeps it.

@@ -47,8 +47,10 @@ int runReporting(std::unique_ptr<Startup> startup, const std::vector<std::string
     std::cerr << "kubecensus-agent: no sink configured (use --database or a [sink.*] section)\n";
     return kExitUsage;
   }
+  bool reloaded = false;
   for (;;) {
-    const int code = agent::runLoop(startup->validated(), *runtime, log);
+    const int code = agent::runLoop(startup->validated(), *runtime, log, reloaded);
+    reloaded = true;
     if (code != agent::kReloadRequested) return code;
     try {
       auto fresh = loadStartup(args);

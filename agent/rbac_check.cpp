@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "agent_runtime.h"
+#include "kubecensus/app/startup.h"
 #include "kubecensus/kube/kube_client.h"
+#include "kubecensus/kube/request_target.h"
 #include "kubecensus/util/value_parse.h"
 
 namespace kubecensus::agent {
@@ -13,35 +15,38 @@ namespace {
 
 // One item of a source's declared access: "list deployments.apps" or "get /version".
 struct Permission {
-  std::string verb;
-  std::string resource;  // plural, or a non-resource path starting with '/'
-  std::string group;
+  kube::RequestTarget target;
 
   static Permission parse(const std::string& item) {
     Permission p;
     auto space = item.find(' ');
-    p.verb = item.substr(0, space);
-    std::string target = space == std::string::npos ? "" : item.substr(space + 1);
-    auto dot = target.find('.');
-    if (!target.empty() && target[0] != '/' && dot != std::string::npos) {
-      p.group = target.substr(dot + 1);
-      target = target.substr(0, dot);
+    p.target.verb = item.substr(0, space);
+    std::string what = space == std::string::npos ? "" : item.substr(space + 1);
+    if (!what.empty() && what[0] == '/') {
+      p.target.nonResourceUrl = what;
+      return p;
     }
-    p.resource = target;
+    auto dot = what.find('.');
+    if (dot != std::string::npos) {
+      p.target.group = what.substr(dot + 1);
+      what = what.substr(0, dot);
+    }
+    p.target.resource = what;
     return p;
   }
-  bool nonResource() const { return !resource.empty() && resource[0] == '/'; }
-  std::string str() const { return verb + " " + resource + (group.empty() ? "" : "." + group); }
-  std::string rule() const {
-    if (nonResource()) return "{nonResourceURLs: [\"" + resource + "\"], verbs: [\"" + verb + "\"]}";
-    return "{apiGroups: [\"" + group + "\"], resources: [\"" + resource + "\"], verbs: [\"" + verb + "\"]}";
+  bool nonResource() const { return !target.nonResourceUrl.empty(); }
+  std::string str() const {
+    if (nonResource()) return target.verb + " " + target.nonResourceUrl;
+    return target.verb + " " + target.resource + (target.group.empty() ? "" : "." + target.group);
   }
+  std::string rule() const { return kube::rbacRule(target); }
   nlohmann::json review() const {
     nlohmann::json spec;
     if (nonResource())
-      spec["nonResourceAttributes"] = {{"path", resource}, {"verb", verb}};
+      spec["nonResourceAttributes"] = {{"path", target.nonResourceUrl}, {"verb", target.verb}};
     else
-      spec["resourceAttributes"] = {{"verb", verb}, {"group", group}, {"resource", resource}};
+      spec["resourceAttributes"] = {
+          {"verb", target.verb}, {"group", target.group}, {"resource", target.resource}};
     return {{"apiVersion", "authorization.k8s.io/v1"}, {"kind", "SelfSubjectAccessReview"}, {"spec", spec}};
   }
 };
@@ -52,7 +57,7 @@ int rbacCheck(AgentRuntime& runtime, std::ostream& out) {
   KubeClient* kube = runtime.kube();
   if (!kube) {
     out << "no Kubernetes access is configured (kubernetes.access, --kubeconfig): nothing to check\n";
-    return 1;
+    return kExitFailure;
   }
   bool allAllowed = true;
   for (const auto& [source, access] : runtime.sourceAccess()) {
@@ -68,9 +73,10 @@ int rbacCheck(AgentRuntime& runtime, std::ostream& out) {
         answer = kube->post("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", permission.review());
       } catch (const KubeError& e) {
         out << "  " << permission.str() << ": cannot ask the API server: " << e.what() << "\n";
-        return 1;
+        return kExitFailure;
       }
-      bool allowed = answer.contains("status") && answer["status"].value("allowed", false);
+      const bool allowed = answer.contains("status") && answer["status"].is_object() &&
+                           answer["status"].value("allowed", false);
       allAllowed = allAllowed && allowed;
       out << "  " << (allowed ? "allowed  " : "MISSING  ") << permission.str();
       if (!allowed) out << "  -> this section will be left out; grant: " << permission.rule();
@@ -79,7 +85,7 @@ int rbacCheck(AgentRuntime& runtime, std::ostream& out) {
   }
   out << (allAllowed ? "every enabled source has the access it needs\n"
                      : "some sections will be missing from the reports (see MISSING above)\n");
-  return allAllowed ? 0 : 1;
+  return allAllowed ? kExitOk : kExitFailure;
 }
 
 }  // namespace kubecensus::agent

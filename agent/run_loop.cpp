@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 
+#include "agent_options.h"
 #include "agent_runtime.h"
 #include "agent_status.h"
 #include "delivery_pipeline.h"
@@ -20,10 +21,10 @@ namespace {
 
 using std::chrono::milliseconds;
 
-OutboxSettings outboxSettings(const Options& options, const AgentRuntime& runtime) {
+OutboxSettings outboxSettings(const ValidatedConfig& config, const AgentRuntime& runtime) {
+  const Options& options = config.section("outbox");
   OutboxSettings settings;
-  settings.path = options.getString("path");
-  if (settings.path.empty()) settings.path = runtime.stateDir() + "/outbox.db";
+  settings.path = outboxPath(config);
   for (const auto& sink : runtime.namedSinks()) settings.sinks.push_back(sink.name);
   settings.maxReports = options.getInt("max_reports");
   settings.maxBytes = static_cast<std::int64_t>(options.getSize("max_bytes"));
@@ -41,12 +42,13 @@ milliseconds jittered(milliseconds period, std::int64_t percent, std::mt19937_64
 
 }  // namespace
 
-int runLoop(const ValidatedConfig& config, AgentRuntime& runtime, Logger& log) {
+int runLoop(const ValidatedConfig& config, AgentRuntime& runtime, Logger& log, bool reloaded) {
   const Options& agent = config.section("agent");
   const Options& outboxOptions = config.section("outbox");
   DeliveryPipeline pipeline(
-      outboxSettings(outboxOptions, runtime),
-      {outboxOptions.getDuration("retry_initial"), outboxOptions.getDuration("retry_max")}, runtime, log);
+      outboxSettings(config, runtime),
+      {outboxOptions.getDuration("retry_initial"), outboxOptions.getDuration("retry_max")}, runtime, log,
+      !reloaded);
 
   const milliseconds period = agent.getDuration("period");
   const bool once = period.count() == 0;

@@ -19,6 +19,7 @@ inline constexpr int kReloadRequested = -2;
 // every sink, else 1 (it stays in the outbox for the next run); or kReloadRequested. A
 // delivery in flight when SIGTERM comes gets a few seconds to finish; after that the agent
 // exits anyway, and the report, still in the outbox, goes again at the next start.
-int runLoop(const ValidatedConfig& config, AgentRuntime& runtime, Logger& log);
+// `reloaded`: the loop starts again after SIGHUP (retry times are kept; see DeliveryPipeline).
+int runLoop(const ValidatedConfig& config, AgentRuntime& runtime, Logger& log, bool reloaded = false);
 
 }  // namespace kubecensus::agent

@@ -64,13 +64,6 @@ int list(Outbox& outbox, bool json, std::ostream& out) {
   return kExitOk;
 }
 
-std::string outboxPath(const ValidatedConfig& config) {
-  std::string path = config.section("outbox").getString("path");
-  if (!path.empty()) return path;
-  std::string stateDir = config.section("agent").getString("state_dir");
-  return (stateDir.empty() ? defaultStateDir() : stateDir) + "/outbox.db";
-}
-
 // --spool, else the configured spool sink's path; empty when neither.
 std::string spoolPath(const ValidatedConfig& config, const CommandLine& flags) {
   if (auto path = flags.value("spool")) return *path;
@@ -106,13 +99,7 @@ int exportBundle(Spool& spool, const CommandLine& flags, std::ostream& out) {
   BundleManifest manifest;
   const std::string bytes = writer.finish(formatRfc3339(nowMicros()), &manifest);
   writeFileAtomically(*output, bytes, 0644);
-  {
-    Progress progress("marking exported", ids.size());
-    for (const auto& id : ids) {
-      spool.markExported(id, nowMicros());
-      progress.advance();
-    }
-  }
+  spool.markExported(ids, nowMicros());
   out << "exported " << ids.size() << " reports to " << *output << " (" << bytes.size() << " bytes, sha256 "
       << manifest.sha256 << ")\n";
   return kExitOk;
@@ -126,19 +113,41 @@ int importBundle(Spool& spool, const std::vector<std::string>& words, std::ostre
   } catch (const BundleError& e) {
     throw std::runtime_error(words[1] + ": " + e.what() + "; nothing imported");
   }
-  std::size_t added = 0;
-  Progress progress("importing " + words[1], reports.size());
-  for (const auto& body : reports) {
-    const Report report = fromNativeJson(parseJson(body));
-    added += spool.add(report.reportID, body, nowMicros()) ? 1 : 0;
-    progress.advance();
+  // Every report is checked before any is kept, and all are kept in one transaction.
+  std::vector<std::pair<std::string, std::string>> checked;
+  {
+    Progress progress("checking " + words[1], reports.size());
+    for (auto& body : reports) {
+      try {
+        checked.emplace_back(fromNativeJson(parseJson(body)).reportID, std::move(body));
+      } catch (const ReportError& e) {
+        throw std::runtime_error(words[1] + ": report " + std::to_string(checked.size() + 1) + ": " +
+                                 e.what() + "; nothing imported");
+      }
+      progress.advance();
+    }
   }
+  const std::size_t added = spool.addAll(checked, nowMicros());
   out << "imported " << added << " reports from " << words[1] << " (" << reports.size() - added
       << " were in the spool already)\n";
   return kExitOk;
 }
 
-int forward(Spool* spool, const PluginRegistry& registry, const CommandLine& flags, std::ostream& out) {
+// The configured http sink's options (token, CA, client certificate, proxy, format...) with
+// `url` replaced, or the plugin's defaults when none is configured.
+Options forwardingOptions(const ValidatedConfig& config, const LoadedPlugin& http, const std::string& url) {
+  std::map<std::string, std::string> values{{"url", url}};
+  for (const auto& plugin : config.plugins) {
+    if (plugin.kind != PluginKind::Sink || plugin.plugin != "http") continue;
+    values = plugin.options.values();
+    values["url"] = url;
+    break;
+  }
+  return optionsWithDefaults(*http.descriptor, values);
+}
+
+int forward(Spool* spool, const ValidatedConfig& config, const PluginRegistry& registry,
+            const CommandLine& flags, std::ostream& out) {
   const auto to = flags.value("to");
   if (!to) throw UsageError("spool forward needs --to URL (the collector)");
   std::vector<std::pair<std::string, std::string>> reports;  // id, body
@@ -155,13 +164,17 @@ int forward(Spool* spool, const PluginRegistry& registry, const CommandLine& fla
                    [&](const std::string& id, const std::string& body) { reports.emplace_back(id, body); });
   }
   const LoadedPlugin& http = registry.require(PluginKind::Sink, "http");
-  PluginHandle<Sink> sink =
-      registry.create<Sink>(http, optionsWithDefaults(*http.descriptor, {{"url", *to}}));
+  PluginHandle<Sink> sink = registry.create<Sink>(http, forwardingOptions(config, http, *to));
   std::size_t delivered = 0, rejected = 0;
+  std::vector<std::string> sent;  // spooled reports the collector took or refused
+  auto markSent = [&] {
+    if (spool != nullptr && !sent.empty()) spool->markExported(sent, nowMicros());
+  };
   Progress progress("forwarding to " + *to, reports.size());
   for (const auto& [id, body] : reports) {
     DeliveryResult result = sink->deliver(fromNativeJson(parseJson(body)));
     if (result.outcome == DeliveryResult::Outcome::RetryLater) {
+      markSent();
       out << "stopped after " << delivered << " of " << reports.size() << ": " << result.detail
           << "; run it again to send the rest\n";
       return kExitFailure;
@@ -172,9 +185,10 @@ int forward(Spool* spool, const PluginRegistry& registry, const CommandLine& fla
     } else {
       ++delivered;
     }
-    if (spool != nullptr && !id.empty()) spool->markExported(id, nowMicros());
+    if (!id.empty()) sent.push_back(id);
     progress.advance();
   }
+  markSent();
   out << "forwarded " << delivered << " reports to " << *to
       << (rejected ? ", " + std::to_string(rejected) + " rejected" : "") << "\n";
   return rejected == 0 ? kExitOk : kExitFailure;
@@ -202,12 +216,13 @@ int spoolCommand(const ValidatedConfig& config, const PluginRegistry& registry, 
     const std::string path = spoolPath(config, flags);
     std::unique_ptr<Spool> spool;
     if (!path.empty() && !flags.has("bundle")) spool = std::make_unique<Spool>(path);
-    return forward(spool.get(), registry, flags, out);
+    return forward(spool.get(), config, registry, flags, out);
   }
 
   // list and purge: the outbox, and the spool when there is one.
   OutboxSettings settings;
   settings.path = outboxPath(config);
+  settings.inspectOnly = true;
   const std::string spoolFile = spoolPath(config, flags);
   std::unique_ptr<Spool> spool;
   if (!spoolFile.empty() && std::filesystem::exists(spoolFile)) spool = std::make_unique<Spool>(spoolFile);
@@ -228,7 +243,9 @@ int spoolCommand(const ValidatedConfig& config, const PluginRegistry& registry, 
   }
   const std::int64_t purged = outbox ? outbox->purgeRejected(flags.value("report").value_or("")) : 0;
   out << "purged " << purged << " dead letters";
-  if (spool) out << " and " << spool->purge(true) << " exported reports from the spool";
+  // --report names one report's dead letters; the spool is left alone then.
+  if (spool && !flags.has("report"))
+    out << " and " << spool->purge(true) << " exported reports from the spool";
   out << "\n";
   return kExitOk;
 }

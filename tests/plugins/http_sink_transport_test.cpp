@@ -182,4 +182,7 @@ TEST_CASE("proxy selection follows curl's environment conventions", "[http][prox
   CHECK_FALSE(bypassesProxy("*.example.com", "example.com"));
   CHECK(bypassesProxy("Example.COM", "sub.example.com"));
   CHECK_FALSE(bypassesProxy("", "example.com"));
+  CHECK_FALSE(bypassesProxy(":8080, ,", "example.com"));  // entries that are only a port name no host
+  CHECK(bypassesProxy("[::1]:8443", "::1"));
+  CHECK(bypassesProxy("localhost:8080", "localhost"));
 }

@@ -1,8 +1,9 @@
 #include "kubecensus/outbox/forwarder.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <optional>
+
+#include <nlohmann/json.hpp>
 
 #include "kubecensus/outbox/outbox.h"
 #include "kubecensus/plugin/sink.h"
@@ -34,12 +35,14 @@ std::size_t Forwarder::drain(std::int64_t now) {
       if (!entry) break;
       DeliveryResult result;
       const auto started = std::chrono::steady_clock::now();
+      std::optional<Report> report;
       try {
-        result = target.sink->deliver(fromNativeJson(nlohmann::json::parse(entry->body)));
+        report = fromNativeJson(parseJson(entry->body));
       } catch (const ReportError& e) {
         result = DeliveryResult::rejected(std::string("the stored report cannot be read: ") + e.what());
-      } catch (const nlohmann::json::exception& e) {
-        result = DeliveryResult::rejected(std::string("the stored report cannot be read: ") + e.what());
+      }
+      try {
+        if (report) result = target.sink->deliver(*report);
       } catch (const std::exception& e) {
         result = DeliveryResult::retryLater(e.what());
       }

@@ -70,7 +70,9 @@ class Outbox::Impl {
     try {
       open();
     } catch (const SqliteError& e) {
-      if (!isCorruption(e.code()) && !corrupt_) throw OutboxError(e.what(), isDiskFull(e.code()));
+      // Only a damaged file is moved aside: a busy or unreadable one is an error to report, and
+      // a command that only looks at the outbox never moves the agent's file.
+      if (!isCorruption(e.code()) || settings_.inspectOnly) throw OutboxError(e.what(), isDiskFull(e.code()));
       quarantined = quarantine(e.what());
       open();
     }
@@ -183,9 +185,31 @@ class Outbox::Impl {
     });
   }
 
-  std::int64_t pendingCount() {
+  std::int64_t count(const char* state, bool configuredSinksOnly) {
     std::lock_guard<std::mutex> lock(mutex_);
-    return guarded([&] { return db_->queryInt("SELECT count(*) FROM deliveries WHERE state = 'pending'"); });
+    return guarded([&] {
+      if (!configuredSinksOnly || settings_.sinks.empty())
+        return db_->queryInt(std::string("SELECT count(*) FROM deliveries WHERE state = '") + state + "'");
+      Statement query(db_->handle(), "SELECT count(*) FROM deliveries WHERE state = ?1 AND sink = ?2");
+      std::int64_t total = 0;
+      for (const std::string& sink : settings_.sinks) {
+        query.reset();
+        query.bind(1, std::string(state));
+        query.bind(2, sink);
+        query.step();
+        total += query.columnInt(0);
+      }
+      return total;
+    });
+  }
+
+  bool holds(const std::string& reportID) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return guarded([&] {
+      Statement find(db_->handle(), "SELECT 1 FROM reports WHERE report_id = ?1");
+      find.bind(1, reportID);
+      return find.step();
+    });
   }
 
   std::vector<OutboxRow> rows() {
@@ -234,7 +258,6 @@ class Outbox::Impl {
     sqlite::ConnectionOptions options;
     options.synchronous = settings_.synchronous;
     db_ = std::make_unique<Connection>(settings_.path, options);
-    corrupt_ = true;  // until proven otherwise
     std::string verdict;
     {
       // Finished before the migration's write transaction: an open read would block it.
@@ -243,7 +266,6 @@ class Outbox::Impl {
     }
     if (verdict != "ok")
       throw SqliteError(settings_.path + ": PRAGMA quick_check: " + verdict, SQLITE_CORRUPT);
-    corrupt_ = false;
     db_->migrate(kMigrations, "agent");
     if (settings_.maxPageCount > 0)
       db_->exec("PRAGMA max_page_count = " + std::to_string(settings_.maxPageCount));
@@ -328,7 +350,6 @@ class Outbox::Impl {
   Logger& log_;
   std::mutex mutex_;
   std::unique_ptr<Connection> db_;
-  bool corrupt_ = false;
 };
 
 Outbox::Outbox(OutboxSettings settings, Logger& log)
@@ -362,7 +383,13 @@ std::optional<std::int64_t> Outbox::nextAttemptAt() {
   return impl_->nextAttemptAt();
 }
 std::int64_t Outbox::pendingCount() {
-  return impl_->pendingCount();
+  return impl_->count("pending", true);
+}
+std::int64_t Outbox::rejectedCount() {
+  return impl_->count("rejected", false);
+}
+bool Outbox::holds(const std::string& reportID) {
+  return impl_->holds(reportID);
 }
 std::vector<OutboxRow> Outbox::rows() {
   return impl_->rows();

@@ -49,6 +49,14 @@ bool Spool::add(const std::string& reportID, const std::string& body, std::int64
   return impl_->db->changes() > 0;
 }
 
+std::size_t Spool::addAll(const std::vector<std::pair<std::string, std::string>>& reports, std::int64_t now) {
+  sqlite::Transaction transaction(*impl_->db);
+  std::size_t added = 0;
+  for (const auto& [reportID, body] : reports) added += add(reportID, body, now) ? 1 : 0;
+  transaction.commit();
+  return added;
+}
+
 SpoolStats Spool::stats() {
   sqlite::Statement query(impl_->db->handle(),
                           "SELECT count(*), count(exported_at), coalesce(sum(length(body)), 0) FROM spool");
@@ -65,11 +73,16 @@ void Spool::forEach(bool unexportedOnly,
   while (query.step()) each(query.columnText(0), query.columnText(1));
 }
 
-void Spool::markExported(const std::string& reportID, std::int64_t now) {
+void Spool::markExported(const std::vector<std::string>& reportIDs, std::int64_t now) {
+  sqlite::Transaction transaction(*impl_->db);
   sqlite::Statement update(impl_->db->handle(), "UPDATE spool SET exported_at = ?2 WHERE report_id = ?1");
-  update.bind(1, reportID);
-  update.bind(2, now);
-  update.step();
+  for (const auto& reportID : reportIDs) {
+    update.reset();
+    update.bind(1, reportID);
+    update.bind(2, now);
+    update.step();
+  }
+  transaction.commit();
 }
 
 std::int64_t Spool::purge(bool exportedOnly) {

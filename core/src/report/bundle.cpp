@@ -35,8 +35,8 @@ std::vector<std::string> readBundle(const std::string& bytes, std::uint64_t maxI
   }
   if (text.empty() || text.back() != '\n')
     throw BundleError("the bundle does not end with its manifest line");
-  const std::size_t lastStart =
-      text.rfind('\n', text.size() - 2) == std::string::npos ? 0 : text.rfind('\n', text.size() - 2) + 1;
+  const std::size_t previousNewline = text.rfind('\n', text.size() - 2);
+  const std::size_t lastStart = previousNewline == std::string::npos ? 0 : previousNewline + 1;
   const std::string_view body(text.data(), lastStart);
   nlohmann::json line = nlohmann::json::parse(text.begin() + static_cast<std::ptrdiff_t>(lastStart),
                                               text.end(), nullptr, false);

@@ -20,9 +20,17 @@ AppendFile::~AppendFile() {
 
 void AppendFile::append(const std::string& text) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const ssize_t n = ::write(fd_, text.data(), text.size());
-  if (n != static_cast<ssize_t>(text.size()))
-    throw std::runtime_error("cannot write " + path_ + ": " + (n < 0 ? std::strerror(errno) : "short write"));
+  // O_APPEND keeps each write() whole against other writers; a short write or EINTR goes on
+  // where it stopped, so a line is never left half written.
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd_, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      throw std::runtime_error("cannot write " + path_ + ": " +
+                               (n < 0 ? std::strerror(errno) : "no progress"));
+    written += static_cast<std::size_t>(n);
+  }
   if (sync_ && ::fdatasync(fd_) != 0)
     throw std::runtime_error("cannot sync " + path_ + ": " + std::strerror(errno));
 }

@@ -57,7 +57,8 @@ std::vector<std::string> CommandLine::values(const std::string& name) const {
 
 std::string CommandLine::help(const std::vector<FlagSpec>& specs) {
   std::size_t width = 0;
-  for (const auto& s : specs) width = std::max(width, s.name.size() + (s.metavar.empty() ? 0 : s.metavar.size() + 1));
+  for (const auto& s : specs)
+    width = std::max(width, s.name.size() + (s.metavar.empty() ? 0 : s.metavar.size() + 1));
   std::string out;
   for (const auto& s : specs) {
     std::string left = "  --" + s.name + (s.metavar.empty() ? "" : " " + s.metavar);

@@ -2,9 +2,22 @@
 
 #include <zlib.h>
 
+#include <limits>
+
 namespace kubecensus {
 
+namespace {
+
+// zlib counts input bytes in a uInt: larger inputs are refused rather than cut short.
+void requireZlibSize(std::size_t size) {
+  if (size > std::numeric_limits<uInt>::max())
+    throw GzipError("more than 4 GiB cannot go through gzip here", true);
+}
+
+}  // namespace
+
 std::string gzipCompress(const std::string& data) {
+  requireZlibSize(data.size());
   z_stream stream{};
   // 15 window bits + 16: a gzip header and trailer rather than zlib's.
   if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
@@ -25,6 +38,7 @@ std::string gzipCompress(const std::string& data) {
 // zlib directly rather than a Poco stream: a stream that simply ends early must be an error
 // (a truncated upload or file), which only zlib's Z_STREAM_END tells.
 std::string gzipDecompress(const std::string& compressed, std::uint64_t maxBytes) {
+  requireZlibSize(compressed.size());
   z_stream stream{};
   if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) throw GzipError("cannot set up gzip decoding", false);
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));

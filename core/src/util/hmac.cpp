@@ -4,9 +4,9 @@
 #include <Poco/HMACEngine.h>
 #include <Poco/SHA2Engine.h>
 
+#include <sys/random.h>
 #include <cerrno>
 #include <stdexcept>
-#include <sys/random.h>
 
 namespace kubecensus {
 namespace {

@@ -30,9 +30,8 @@ std::string timestamp() {
   std::tm tm{};
   gmtime_r(&tv.tv_sec, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(tv.tv_usec / 1000));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(tv.tv_usec / 1000));
   return buf;
 }
 
@@ -46,12 +45,10 @@ std::optional<LogLevel> parseLogLevel(std::string_view text) {
   return std::nullopt;
 }
 
-Logger::Logger(std::string component, LogLevel level)
-    : component_(std::move(component)), level_(level) {}
+Logger::Logger(std::string component, LogLevel level) : component_(std::move(component)), level_(level) {}
 
 Logger Logger::child(std::string_view component) {
-  Logger child(component_.empty() ? std::string(component)
-                                  : component_ + "/" + std::string(component),
+  Logger child(component_.empty() ? std::string(component) : component_ + "/" + std::string(component),
                level_);
   child.output_ = output_ ? output_ : this;
   return child;

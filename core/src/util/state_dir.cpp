@@ -1,14 +1,14 @@
 #include "kubecensus/util/state_dir.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace kubecensus {
 namespace {
@@ -27,8 +27,7 @@ StateDir::StateDir(std::string path) : path_(std::move(path)) {
   if (::access(path_.c_str(), W_OK) != 0) throw systemError("state directory is not writable:", path_);
 }
 
-std::string StateDir::readOrCreate(const std::string& name,
-                                   const std::function<std::string()>& make) {
+std::string StateDir::readOrCreate(const std::string& name, const std::function<std::string()>& make) {
   std::string file = path_ + "/" + name;
   if (std::filesystem::exists(file)) {
     std::string content = readFile(file);

@@ -14,7 +14,9 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Reads the leading run of digits as an unsigned number; nullopt on no digits or overflow.
 std::optional<std::uint64_t> takeUnsigned(std::string_view& text) {
@@ -31,7 +33,8 @@ std::optional<std::uint64_t> takeUnsigned(std::string_view& text) {
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
   }
   return true;
 }
@@ -68,7 +71,8 @@ int durationRank(std::uint64_t factor) {
 std::optional<std::chrono::milliseconds> parseDuration(std::string_view text) {
   text = trim(text);
   if (text.empty()) return std::nullopt;
-  constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::chrono::milliseconds::rep>::max());
+  constexpr auto kMax =
+      static_cast<std::uint64_t>(std::numeric_limits<std::chrono::milliseconds::rep>::max());
 
   // A bare number means seconds, as in Spartakus' --period.
   bool bare = true;

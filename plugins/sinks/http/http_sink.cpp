@@ -1,7 +1,6 @@
 #include "http_sink.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 
 #include <Poco/Net/Context.h>
@@ -15,8 +14,9 @@
 
 #include "delivery_outcome.h"
 #include "kubecensus/net/tls_client.h"
-#include "kubecensus/util/gzip.h"
 #include "kubecensus/report/format_name.h"
+#include "kubecensus/util/gzip.h"
+#include "kubecensus/util/state_dir.h"
 #include "kubecensus/version.h"
 
 namespace kubecensus::http {
@@ -34,11 +34,11 @@ namespace {
 std::string readFileOption(const Options& options, const std::string& name) {
   const std::string path = options.getString(name, "");
   if (path.empty()) return {};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::invalid_argument(name + ": cannot read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  try {
+    return readFile(path);
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(name + ": " + e.what());
+  }
 }
 
 std::optional<std::uint64_t> compressionThreshold(const Options& options, ReportFormat format) {

@@ -6,18 +6,14 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "kubecensus/util/value_parse.h"
+
 namespace kubecensus::http {
 namespace {
 
 std::string lower(std::string text) {
   for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return text;
-}
-
-std::string trim(const std::string& text) {
-  auto begin = text.find_first_not_of(" \t");
-  if (begin == std::string::npos) return {};
-  return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
 }
 
 std::optional<std::string> firstSet(const EnvironmentLookup& environment, const char* lowerName,
@@ -43,14 +39,15 @@ ProxyServer parseProxy(const std::string& text) {
 
 bool bypassesProxy(const std::string& noProxy, const std::string& host) {
   const std::string target = lower(host);
-  std::size_t start = 0;
-  while (start <= noProxy.size()) {
-    std::size_t comma = noProxy.find(',', start);
-    std::string entry = lower(trim(noProxy.substr(start, comma - start)));
-    start = comma == std::string::npos ? noProxy.size() + 1 : comma + 1;
-    if (entry.empty()) continue;
+  for (std::string entry : splitList(noProxy)) {
+    entry = lower(entry);
     if (entry == "*") return true;
-    if (entry.front() != '[') entry = entry.substr(0, entry.find(':'));  // a port does not matter
+    // A port does not matter; an IPv6 address comes in brackets, and the host without them.
+    if (entry.front() == '[')
+      entry = entry.substr(1, entry.find(']') == std::string::npos ? std::string::npos : entry.find(']') - 1);
+    else
+      entry = entry.substr(0, entry.find(':'));
+    if (entry.empty()) continue;
     bool subdomainsOnly = false;
     if (entry.rfind("*.", 0) == 0) entry.erase(0, 1);
     if (entry.front() == '.') subdomainsOnly = true;

@@ -214,3 +214,16 @@ TEST_CASE("a full disk is an OutboxError that says so, and nothing half-written 
   CHECK(outbox->pendingCount() == 2 * (added - 1));
   CHECK(outbox->next("sink.a", kSecond)->reportID == "r0");
 }
+
+TEST_CASE("a command that only inspects the outbox never moves it aside", "[outbox]") {
+  Fixture f;
+  {
+    std::ofstream garbage(f.settings.path);
+    garbage << std::string(8192, 'G');
+  }
+  f.settings.inspectOnly = true;
+  CHECK_THROWS_AS(f.open(), OutboxError);
+  CHECK(std::filesystem::file_size(f.settings.path) == 8192);
+  for (const auto& entry : std::filesystem::directory_iterator(f.dir.path()))
+    CHECK(entry.path().filename().string().find("corrupt") == std::string::npos);
+}

@@ -14,7 +14,7 @@ TEST_CASE("the spool keeps each report once, and tells exported from not", "[spo
     CHECK(spool.add("r1", R"({"n":1})", 1));
     CHECK(spool.add("r2", R"({"n":22})", 2));
     CHECK_FALSE(spool.add("r1", R"({"n":1})", 3));
-    spool.markExported("r1", 4);
+    spool.markExported({"r1"}, 4);
   }
   Spool spool(path);  // kept across opening again
   SpoolStats stats = spool.stats();

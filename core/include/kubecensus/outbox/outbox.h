@@ -31,6 +31,7 @@ struct OutboxSettings {
   std::chrono::seconds maxAge{30 * 24 * 3600};
   std::string synchronous = "FULL";  // SQLite's: FULL survives power loss, NORMAL a crash
   std::int64_t maxPageCount = 0;     // tests only: SQLite's max_page_count (0: no limit)
+  bool inspectOnly = false;          // a command looking at the agent's outbox: never quarantine it
 };
 
 struct OutboxEntry {
@@ -96,7 +97,12 @@ class Outbox {
   // The earliest next attempt of any pending delivery of the configured sinks.
   std::optional<std::int64_t> nextAttemptAt();
 
+  // Deliveries waiting for the configured sinks (those of a sink no longer configured stay
+  // until the limits evict them, and are not counted), and dead letters.
   std::int64_t pendingCount();
+  std::int64_t rejectedCount();
+  // The report is still kept: waiting for some sink, or a dead letter.
+  bool holds(const std::string& reportID);
   std::vector<OutboxRow> rows();  // pending and rejected, oldest first
   // Deletes dead letters (all, or those of one report); returns how many.
   std::int64_t purgeRejected(const std::string& reportID = {});

@@ -7,6 +7,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace kubecensus {
 
@@ -26,11 +28,14 @@ class Spool {
 
   // Keeps a report; false if one with that ID is there already.
   bool add(const std::string& reportID, const std::string& body, std::int64_t now);
+  // Keeps (reportID, body) pairs in one transaction, all or none; returns how many were new.
+  std::size_t addAll(const std::vector<std::pair<std::string, std::string>>& reports, std::int64_t now);
   SpoolStats stats();
   // Calls `each` with every report (oldest first), or only those never exported.
   void forEach(bool unexportedOnly,
                const std::function<void(const std::string& reportID, const std::string& body)>& each);
-  void markExported(const std::string& reportID, std::int64_t now);
+  // In one transaction: one sync for any number of reports.
+  void markExported(const std::vector<std::string>& reportIDs, std::int64_t now);
   // Deletes exported reports (or all); returns how many.
   std::int64_t purge(bool exportedOnly);
   const std::string& path() const;
