@@ -44,7 +44,7 @@ TEST_CASE("the k8s sources load, are enabled by default and need Kubernetes", "[
   std::string lists;
   for (const auto& kind : k8s::workloadKinds()) {
     if (!lists.empty()) lists += ";";
-    lists += "list " + k8s::resourceName(kind.resource);
+    lists += "list " + kind.resource.str();
   }
   CHECK(std::string(kctest::realPlugin("k8s-workloads").descriptor->kubernetesAccess) == lists);
 }

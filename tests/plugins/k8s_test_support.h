@@ -85,7 +85,7 @@ class FakeKubeApi : public kubecensus::k8s::KubeApi {
 
   void list(const kubecensus::ApiResource& resource, const kubecensus::ListOptions& options,
             const OnItem& onItem, const OnRestart& onRestart) override {
-    const std::string name = kubecensus::k8s::resourceName(resource);
+    const std::string name = resource.str();
     calls.push_back({name, options.metadataOnly});
     if (auto failure = failures.find(name); failure != failures.end()) throw failure->second;
     const std::vector<nlohmann::json>& items = lists[name];  // none: an empty list

@@ -18,10 +18,10 @@
 #include "credentials.h"
 #include "http_response.h"
 #include "kubecensus/kube/list_stream.h"
+#include "kubecensus/kube/request_target.h"
 #include "kubecensus/net/tls_client.h"
 #include "kubecensus/util/logger.h"
 #include "kubecensus/version.h"
-#include "request_target.h"
 #include "server_url.h"
 
 namespace kubecensus {
@@ -151,13 +151,15 @@ class KubeClient::Impl {
   json exchange(const std::string& method, const std::string& path, const std::string* body) {
     RequestTarget target = getTarget(path);
     if (body) target.verb = "create";
-    std::string text;
+    json doc;
+    // Parsed inside the attempt: a body cut off mid-way (which Poco's streams report only as a
+    // short read) is retried like any broken connection.
     perform({method, path, kJson, body}, target, [&](std::istream& in) {
-      text.clear();
+      std::string text;
       Poco::StreamCopier::copyToString(in, text);
+      doc = json::parse(text, nullptr, false);
+      if (in.bad() || doc.is_discarded()) throw TransientError("the response is not complete JSON");
     });
-    json doc = json::parse(text, nullptr, false);
-    if (doc.is_discarded()) throw KubeError(0, method + " " + path + ": the response is not JSON");
     return doc;
   }
 

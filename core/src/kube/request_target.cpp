@@ -1,4 +1,4 @@
-#include "request_target.h"
+#include "kubecensus/kube/request_target.h"
 
 #include <vector>
 

@@ -1,5 +1,6 @@
 #include "list_errors.h"
 
+#include "kubecensus/kube/request_target.h"
 #include "kubecensus/util/logger.h"
 
 namespace kubecensus::k8s {
@@ -27,20 +28,15 @@ void stopIfCancelled(const CollectContext& context) {
   if (context.cancelled()) throw CollectionCancelled();
 }
 
-std::string resourceName(const ApiResource& resource) {
-  return resource.group.empty() ? resource.resource : resource.resource + "." + resource.group;
-}
-
 std::string listFailedMessage(const ApiResource& resource, const KubeError& error) {
-  const std::string rule = "{apiGroups: [\"" + resource.group + "\"], resources: [\"" + resource.resource +
-                           "\"], verbs: [\"list\"]}";
-  return failedMessage("list " + resourceName(resource), rule, error, resourceName(resource));
+  return failedMessage("list " + resource.str(), kube::rbacRule(kube::listTarget(resource)), error,
+                       resource.str());
 }
 
 std::string getFailedMessage(const std::string& nonResourcePath, const KubeError& error,
                              const std::string& leftOut) {
-  const std::string rule = "{nonResourceURLs: [\"" + nonResourcePath + "\"], verbs: [\"get\"]}";
-  return failedMessage("get " + nonResourcePath, rule, error, leftOut);
+  return failedMessage("get " + nonResourcePath, kube::rbacRule(kube::getTarget(nonResourcePath)), error,
+                       leftOut);
 }
 
 void logFailure(CollectContext& context, const KubeError& error) {

@@ -22,9 +22,6 @@ class CollectionCancelled : public std::runtime_error {
 // Throws CollectionCancelled when context.cancelled().
 void stopIfCancelled(const CollectContext& context);
 
-// The resource as RBAC rules and kubectl name it: "pods", "deployments.apps".
-std::string resourceName(const ApiResource& resource);
-
 // The report error for a request that failed: the request, its HTTP status, what the report
 // therefore has not (`leftOut`) and, for 403, the RBAC rule that would allow the request:
 //   not allowed to list jobs.batch (HTTP 403), so the report has no jobs.batch; grant it with

@@ -33,8 +33,9 @@ class ListParseError : public std::runtime_error {
 // in turn (the reference is valid during the call only). "metadata" may come before or after
 // "items". `fields` are dotted paths ("metadata.namespace", "status") of what to keep of each
 // item, a path keeping its whole subtree; the rest is skipped unparsed. Empty: whole items.
-// Exceptions thrown by onItem or by the stream (a network error) propagate unchanged; malformed
-// JSON throws ListParseError before any item is handed over.
+// Exceptions thrown by onItem or by the stream (a network error) propagate unchanged. A page
+// whose strings or brackets do not balance throws ListParseError before any item is handed
+// over; an item that is not valid JSON throws it after the items before it were.
 ListPage parseListStream(std::istream& in, const std::function<void(const nlohmann::json& item)>& onItem,
                          const std::vector<std::string>& fields = {});
 
