@@ -44,9 +44,7 @@ std::string AccessControl::admit(const Poco::Net::HTTPServerRequest& request,
   if (settings_.ratePerSecond > 0) limit(clientAddress);
   if (!tokenDigests_.empty()) authenticate(request);
   if (!settings_.accounts) return {};
-  std::string account = authenticateAccount(request, accountInBody);
-  if (!account.empty() && settings_.ratePerSecond > 0) limit("account " + account);
-  return account;
+  return authenticateAccount(request, accountInBody);  // checkAccount() charges the account's rate
 }
 
 std::string AccessControl::authenticateAccount(const Poco::Net::HTTPServerRequest& request,

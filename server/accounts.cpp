@@ -2,7 +2,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <regex>
 #include <stdexcept>
@@ -29,13 +28,6 @@ const std::vector<const char*> kMigrations = {
     );
     )sql",
 };
-
-std::string randomBytes(std::size_t n) {
-  std::string bytes(n, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(n)) != 1)
-    throw std::runtime_error("no random bytes from OpenSSL");
-  return bytes;
-}
 
 std::string toHex(const std::string& bytes) {
   static const char* kDigits = "0123456789abcdef";
@@ -73,8 +65,8 @@ std::string Accounts::add(const std::string& id) {
   static const std::regex kValid("[A-Za-z0-9._-]{1,128}");
   if (!std::regex_match(id, kValid))
     throw std::invalid_argument("account ID '" + id + "' must be 1 to 128 of A-Z a-z 0-9 . _ -");
-  const std::string secret = toHex(randomBytes(24));
-  const std::string salt = toHex(randomBytes(16));
+  const std::string secret = randomHex(24);
+  const std::string salt = randomHex(16);
   sqlite::Statement insert(
       db_->handle(),
       "INSERT INTO accounts (id, salt, iterations, hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -104,19 +96,29 @@ void Accounts::disable(const std::string& id) {
 }
 
 bool Accounts::verify(const std::string& id, const std::string& secret) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  sqlite::Statement query(db_->handle(),
-                          "SELECT salt, iterations, hash, disabled FROM accounts WHERE id = ?1");
-  query.bind(1, id);
-  if (!query.step() || query.columnInt(3) != 0) {
-    verified_.erase(id);
-    return false;
-  }
   const std::string digest = sha256Hex(secret);
-  if (auto known = verified_.find(id); known != verified_.end()) return sameBytes(known->second, digest);
-  const bool ok = sameBytes(toHex(pbkdf2(secret, query.columnText(0), static_cast<int>(query.columnInt(1)))),
-                            query.columnText(2));
-  if (ok) verified_[id] = digest;
+  std::string salt, hash;
+  int iterations = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    sqlite::Statement query(db_->handle(),
+                            "SELECT salt, iterations, hash, disabled FROM accounts WHERE id = ?1");
+    query.bind(1, id);
+    if (!query.step() || query.columnInt(3) != 0) {
+      verified_.erase(id);
+      return false;
+    }
+    if (auto known = verified_.find(id); known != verified_.end()) return sameBytes(known->second, digest);
+    salt = query.columnText(0);
+    iterations = static_cast<int>(query.columnInt(1));
+    hash = query.columnText(2);
+  }
+  // PBKDF2 outside the lock: a wrong secret for one account does not hold up the others.
+  const bool ok = sameBytes(toHex(pbkdf2(secret, salt, iterations)), hash);
+  if (ok) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    verified_[id] = digest;
+  }
   return ok;
 }
 

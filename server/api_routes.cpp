@@ -1,6 +1,7 @@
 #include "api_routes.h"
 
 #include <chrono>
+#include <set>
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -231,7 +232,11 @@ void dispatch(const std::vector<Route>& routes, Poco::Net::HTTPServerRequest& re
           .count();
   if (metrics) {
     metrics->requestFinished();
-    metrics->observeRequest(route, request.getMethod(), status, static_cast<double>(micros) / 1e6);
+    // Only methods HTTP defines, so clients cannot grow the number of series.
+    static const std::set<std::string> kMethods = {"GET",    "HEAD",  "POST",   "PUT",
+                                                   "DELETE", "PATCH", "OPTIONS"};
+    const std::string method = kMethods.count(request.getMethod()) ? request.getMethod() : "other";
+    metrics->observeRequest(route, method, status, static_cast<double>(micros) / 1e6);
   }
   if (log.enabled(LogLevel::Info)) {
     char elapsed[32];

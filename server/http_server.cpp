@@ -1,5 +1,8 @@
 #include "http_server.h"
 
+#include <chrono>
+#include <thread>
+
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
@@ -85,6 +88,10 @@ void HttpServer::start() {
 
 void HttpServer::stop() {
   server_->stopAll(false);
+  // Requests in progress finish (up to a few seconds) before what they use goes away.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
 }
 
 unsigned short HttpServer::port() const {

@@ -35,6 +35,11 @@ Ingestor::Outcome Ingestor::ingest(std::vector<Report> reports, ReportFormat rec
   std::future<std::vector<bool>> done = pending.duplicates.get_future();
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) {
+      ApiError closing(503, "the collector is shutting down; retry later");
+      closing.retryAfter = 5;
+      throw closing;
+    }
     if (queuedReports_ > 0 && queuedReports_ + reports.size() > settings_.queueCapacity) {
       ApiError full(503, "the collector is busy (" + std::to_string(queuedReports_) +
                              " reports waiting to be stored); retry later");
@@ -81,6 +86,7 @@ void Ingestor::writeLoop() {
     batch.reserve(count);
     for (Pending* pending : taken)
       for (const Report& report : *pending->reports) batch.push_back(&report);
+    std::size_t answered = 0;  // requests whose promise is set: a promise is never set twice
     try {
       const std::vector<bool> duplicate = commit(batch);
       std::size_t at = 0;
@@ -90,9 +96,11 @@ void Ingestor::writeLoop() {
             std::vector<bool>(duplicate.begin() + static_cast<std::ptrdiff_t>(at),
                               duplicate.begin() + static_cast<std::ptrdiff_t>(at + n)));
         at += n;
+        ++answered;
       }
     } catch (...) {
-      for (Pending* pending : taken) pending->duplicates.set_exception(std::current_exception());
+      for (std::size_t i = answered; i < taken.size(); ++i)
+        taken[i]->duplicates.set_exception(std::current_exception());
     }
     lock.lock();
   }

@@ -10,7 +10,6 @@
 #include "kubecensus/util/gzip.h"
 
 namespace kubecensus::server {
-
 namespace {
 
 // Reads `in` to its end, or throws `tooLarge` once more than `maxBytes` came out of it.
@@ -33,10 +32,6 @@ std::string gunzip(const std::string& body, std::uint64_t maxBytes) {
     throw ApiError(400, std::string("request body is ") + e.what());
   }
 }
-
-}  // namespace
-
-namespace {
 
 // Content-Type must be one of `types` ("application/json"), else 415.
 void requireContentType(const Poco::Net::HTTPServerRequest& request,

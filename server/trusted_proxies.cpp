@@ -34,7 +34,7 @@ TrustedProxies::TrustedProxies(const std::vector<std::string>& entries) {
     range.prefix = static_cast<unsigned>(range.bytes.size() * 8);
     if (slash != std::string::npos) {
       const std::string bits = entry.substr(slash + 1);
-      if (bits.empty() || bits.find_first_not_of("0123456789") != std::string::npos ||
+      if (bits.empty() || bits.size() > 3 || bits.find_first_not_of("0123456789") != std::string::npos ||
           std::stoul(bits) > range.prefix)
         throw std::invalid_argument("trusted_proxies: '" + entry + "' has an invalid prefix length");
       range.prefix = static_cast<unsigned>(std::stoul(bits));

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -57,12 +58,18 @@ TEST_CASE("postgres: a database restart under load answers 503 meanwhile and los
   PostgresServer pg;
   Collector collector({"--database", pg.url()});
   std::atomic<bool> stop{false};
+  std::mutex mutex;  // guards acknowledged and unavailable
   std::set<std::string> acknowledged;
   std::size_t unavailable = 0;
+  auto acknowledgedCount = [&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    return acknowledged.size();
+  };
   std::thread client([&] {
     while (!stop) {
       const std::string id = kubecensus::randomUuid();
       HttpAnswer answer = collector.post("/api/v2/reports", nativeReport(id));
+      std::lock_guard<std::mutex> lock(mutex);
       if (answer.status == 202) acknowledged.insert(id);
       if (answer.status == 503) {
         ++unavailable;
@@ -74,8 +81,8 @@ TEST_CASE("postgres: a database restart under load answers 503 meanwhile and los
   pg.stop();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   pg.start();
-  const std::size_t before = acknowledged.size();
-  REQUIRE(eventually([&] { return acknowledged.size() > before + 20; }, std::chrono::seconds(20)));
+  const std::size_t before = acknowledgedCount();
+  REQUIRE(eventually([&] { return acknowledgedCount() > before + 20; }, std::chrono::seconds(20)));
   stop = true;
   client.join();
   CHECK(unavailable > 0);

@@ -96,9 +96,14 @@ std::vector<ProxiedRequest> TestProxy::requests() const {
 void TestProxy::acceptLoop() {
   while (!stopping_) {
     if (!listener_.poll(Poco::Timespan(0, 100000), Socket::SELECT_READ)) continue;
-    StreamSocket client = listener_.acceptConnection();
-    std::lock_guard<std::mutex> lock(mutex_);
-    workers_.emplace_back([this, client] { serve(client); });
+    try {
+      StreamSocket client = listener_.acceptConnection();
+      client.setReceiveTimeout(Poco::Timespan(10, 0));  // a silent client cannot hold the proxy
+      std::lock_guard<std::mutex> lock(mutex_);
+      workers_.emplace_back([this, client] { serve(client); });
+    } catch (const Poco::Exception&) {
+      // The client went away before it was accepted.
+    }
   }
 }
 
@@ -126,7 +131,7 @@ void TestProxy::serve(StreamSocket client) {
       std::istringstream lines(head.substr(head.find("\r\n") + 2));
       for (std::string line; std::getline(lines, line);) {
         if (line == "\r" || line.empty()) break;
-        if (line.rfind("Proxy-", 0) == 0) continue;
+        if (Poco::icompare(line.substr(0, 6), "proxy-") == 0) continue;
         forwarded += line + "\n";
       }
       sendAll(upstream, forwarded + "\r\n" + rest);

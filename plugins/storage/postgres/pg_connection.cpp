@@ -39,6 +39,10 @@ bool PgConnection::ok() const {
   return PQstatus(conn_) == CONNECTION_OK;
 }
 
+bool PgConnection::idle() const {
+  return ok() && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+}
+
 PgResult PgConnection::check(pg_result* result, const std::string& sql) {
   const ExecStatusType status = PQresultStatus(result);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return PgResult(result);

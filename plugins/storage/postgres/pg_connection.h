@@ -45,7 +45,8 @@ class PgConnection {
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
 
-  bool ok() const;  // the connection is still usable
+  bool ok() const;    // the connection is still usable
+  bool idle() const;  // usable and outside any transaction: fit to go back to a pool
   PgResult exec(const std::string& sql);
   // $1..$n as text; nullptr params are SQL NULL.
   PgResult exec(const std::string& sql, const std::vector<const char*>& params);

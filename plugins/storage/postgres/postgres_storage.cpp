@@ -1,7 +1,5 @@
 #include "postgres_storage.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <set>
 
@@ -127,10 +125,12 @@ std::unique_ptr<PgConnection> PostgresStorage::acquire() {
 
 void PostgresStorage::release(std::unique_ptr<PgConnection> connection) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (connection && connection->ok()) {
+  if (connection && connection->idle()) {
     idle_.push_back(std::move(connection));
   } else {
-    --open_;  // broken (the database restarted): dropped, a new one is made when needed
+    // Broken (the database restarted) or left inside a transaction (a failed ROLLBACK):
+    // dropped, a new one is made when needed.
+    --open_;
   }
   available_.notify_one();
 }
