@@ -34,6 +34,7 @@ const std::vector<const char*> kMigrations = {
 constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7405316200991)";
 constexpr std::size_t kRowsPerStatement = 1000;  // 9,000 parameters, far below libpq's 65,535
 constexpr milliseconds kMaxBackoff{10000};
+constexpr milliseconds kPoolWait{10000};
 
 void migrate(PgConnection& db) {
   db.exec("BEGIN");
@@ -90,7 +91,12 @@ PostgresStorage::~PostgresStorage() = default;
 
 std::unique_ptr<PgConnection> PostgresStorage::acquire() {
   std::unique_lock<std::mutex> lock(mutex_);
-  available_.wait(lock, [&] { return !idle_.empty() || open_ < poolSize_; });
+  // Bounded: when the database hangs, health checks and requests fail (503, unready) instead
+  // of piling up on the pool and taking every HTTP thread.
+  if (!available_.wait_for(lock, kPoolWait, [&] { return !idle_.empty() || open_ < poolSize_; }))
+    throw PgError("PostgreSQL: every pooled connection is still busy after " +
+                      std::to_string(kPoolWait.count()) + " ms",
+                  "", false);
   if (!idle_.empty()) {
     auto connection = std::move(idle_.back());
     idle_.pop_back();
