@@ -88,13 +88,22 @@ void Ingestor::writeLoop() {
       for (const Report& report : *pending->reports) batch.push_back(&report);
     std::size_t answered = 0;  // requests whose promise is set: a promise is never set twice
     try {
-      const std::vector<bool> duplicate = commit(batch);
+      const Committed committed = commit(batch);
       std::size_t at = 0;
       for (Pending* pending : taken) {
         const std::size_t n = pending->reports->size();
-        pending->duplicates.set_value(
-            std::vector<bool>(duplicate.begin() + static_cast<std::ptrdiff_t>(at),
-                              duplicate.begin() + static_cast<std::ptrdiff_t>(at + n)));
+        std::string refusal;
+        for (std::size_t i = 0; i < n && refusal.empty() && !committed.rejected.empty(); ++i)
+          if (!committed.rejected[at + i].empty())
+            refusal =
+                (n > 1 ? "report " + std::to_string(i) + ": " : std::string()) + committed.rejected[at + i];
+        if (refusal.empty()) {
+          pending->duplicates.set_value(
+              std::vector<bool>(committed.duplicate.begin() + static_cast<std::ptrdiff_t>(at),
+                                committed.duplicate.begin() + static_cast<std::ptrdiff_t>(at + n)));
+        } else {
+          pending->duplicates.set_exception(std::make_exception_ptr(ApiError(422, refusal)));
+        }
         at += n;
         ++answered;
       }
@@ -106,9 +115,11 @@ void Ingestor::writeLoop() {
   }
 }
 
-std::vector<bool> Ingestor::commit(const std::vector<const Report*>& batch) {
+Ingestor::Committed Ingestor::commit(const std::vector<const Report*>& batch) {
   // A report counts as a duplicate only if every storage already had it.
-  std::vector<bool> duplicate(batch.size(), true);
+  Committed committed;
+  std::vector<bool>& duplicate = committed.duplicate;
+  duplicate.assign(batch.size(), true);
   for (auto& [name, storage] : storages_) {
     WriteResult result;
     try {
@@ -122,9 +133,17 @@ std::vector<bool> Ingestor::commit(const std::vector<const Report*>& batch) {
     }
     for (std::size_t i = 0; i < batch.size() && i < result.duplicate.size(); ++i)
       duplicate[i] = duplicate[i] && result.duplicate[i];
+    for (std::size_t i = 0; i < batch.size() && i < result.rejected.size(); ++i) {
+      if (result.rejected[i].empty()) continue;
+      log_.error(name + ": refused report " + batch[i]->reportID + ": " + result.rejected[i]);
+      if (metrics_) metrics_->countStorageError(name);
+      if (committed.rejected.empty()) committed.rejected.resize(batch.size());
+      if (committed.rejected[i].empty())
+        committed.rejected[i] = "storage " + name + " refused it: " + result.rejected[i];
+    }
   }
   if (metrics_) metrics_->observeBatch(batch.size());
-  return duplicate;
+  return committed;
 }
 
 std::vector<std::pair<std::string, StorageHealth>> Ingestor::health() {

@@ -38,7 +38,8 @@ struct IngestSettings {
 // transaction per storage - while one write runs the next batch forms, so batches grow with
 // the load and add no wait when there is none ("group commit"). ingest() returns only after
 // every storage committed its reports; it throws ApiError 503 (with Retry-After) when the queue
-// is full or a storage failed, so the client retries.
+// is full or a storage failed, so the client retries, and ApiError 422 naming the report and
+// the storage when a storage refused one of the request's reports for good.
 class Ingestor {
  public:
   Ingestor(std::vector<NamedStorage> storages, Logger& log, Metrics* metrics = nullptr,
@@ -62,8 +63,12 @@ class Ingestor {
     const std::vector<Report>* reports;
     std::promise<std::vector<bool>> duplicates;  // per report
   };
+  struct Committed {
+    std::vector<bool> duplicate;        // per report: every storage already had it
+    std::vector<std::string> rejected;  // per report, or empty: "storage: why" when refused
+  };
   void writeLoop();
-  std::vector<bool> commit(const std::vector<const Report*>& batch);
+  Committed commit(const std::vector<const Report*>& batch);
 
   std::vector<NamedStorage> storages_;
   Logger& log_;

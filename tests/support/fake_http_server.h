@@ -39,6 +39,7 @@ struct FakeRequest {
   std::string authorization;
   std::string clientCommonName;  // of the TLS client certificate, if one was sent
   std::string contentEncoding;
+  std::string contentType;
   std::string body;  // as received (still compressed when Content-Encoding says so)
   std::chrono::steady_clock::time_point receivedAt;
 
@@ -157,6 +158,7 @@ class FakeHttpServer {
     recorded.accept = request.get("Accept", "");
     recorded.authorization = request.get("Authorization", "");
     recorded.contentEncoding = request.get("Content-Encoding", "");
+    recorded.contentType = request.get("Content-Type", "");
     recorded.receivedAt = std::chrono::steady_clock::now();
     Poco::StreamCopier::copyToString(request.stream(), recorded.body);
     if (scheme_ == "https") {

@@ -8,9 +8,9 @@
 namespace kubecensus {
 namespace {
 
-// The size of an ABI 1.0 descriptor: the end of its last field. Spelled as an offset rather
+// The size of a descriptor of this major ABI, minor 0: the end of its last field. Spelled as an offset rather
 // than sizeof so it stays right when later minors append fields.
-constexpr std::size_t kAbi10DescriptorSize =
+constexpr std::size_t kMinorZeroDescriptorSize =
     offsetof(PluginDescriptor, kubernetesAccess) + sizeof(const char*);
 
 std::string version(std::uint32_t major, std::uint32_t minor) {
@@ -48,9 +48,9 @@ std::string versionProblem(const PluginDescriptor& d) {
     return "plugin ABI " + plugin + " is newer than this host supports (ABI " + host +
            "): upgrade kubecensus or rebuild the plugin against this kubecensus SDK";
   }
-  if (d.structSize < kAbi10DescriptorSize) {
+  if (d.structSize < kMinorZeroDescriptorSize) {
     return "descriptor size " + std::to_string(d.structSize) +
-           " is smaller than an ABI 1.0 descriptor (" + std::to_string(kAbi10DescriptorSize) +
+           " is smaller than an ABI " + std::to_string(kPluginAbiMajor) + ".0 descriptor (" + std::to_string(kMinorZeroDescriptorSize) +
            " bytes): the plugin is damaged or was not built with the SDK";
   }
   if (d.buildFingerprint == nullptr) {

@@ -21,7 +21,7 @@ class NdjsonStorage : public Storage {
     std::string lines;
     for (const Report* report : batch) lines += encodeNativeJson(*report) + "\n";
     file_.append(lines);
-    return WriteResult{std::vector<bool>(batch.size(), false)};
+    return WriteResult{std::vector<bool>(batch.size(), false), {}};
   }
 
   StorageHealth health() override { return {true, file_.path()}; }

@@ -13,6 +13,10 @@ struct WriteResult {
   // One entry per report of the batch, in order: true if a report with that reportID was
   // already stored (the write was a no-op for it).
   std::vector<bool> duplicate;
+  // Empty when every report was stored. Otherwise one entry per report: a non-empty message
+  // says why this storage can never store that report (its values break the table's rules);
+  // the rest of the batch is committed. Trying again cannot help, so the collector answers 422.
+  std::vector<std::string> rejected;
 };
 
 struct StorageHealth {
@@ -26,8 +30,9 @@ class Storage : public Plugin {
  public:
   static constexpr PluginKind kKind = PluginKind::Storage;
 
-  // Writes the batch in one transaction: all reports are durably committed when this
-  // returns, or an exception is thrown and none are.
+  // Writes the batch in one transaction: all reports (but the rejected ones) are durably
+  // committed when this returns, or an exception is thrown and none need be (a retry of the
+  // batch must then store each report once).
   virtual WriteResult write(const std::vector<const Report*>& batch) = 0;
   virtual StorageHealth health() = 0;
 };
