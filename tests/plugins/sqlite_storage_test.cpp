@@ -144,12 +144,12 @@ TEST_CASE("a stored row has the collector's columns and the report as native JSO
         Row{"c2", "1795456802000000", std::nullopt, "kubecensus.report/v2", std::nullopt, std::nullopt, "0"});
 }
 
-TEST_CASE("the database is in WAL mode at schema version 1, migrated once", "[sqlite]") {
+TEST_CASE("the database is in WAL mode at schema version 2, migrated once", "[sqlite]") {
   kctest::TempDir tmp;
   std::string path = tmp.file("k.db");
   { auto storage = openStorage(path); }
   CHECK(single(path, "PRAGMA journal_mode") == "wal");
-  CHECK(query(path, "SELECT version FROM schema_version") == std::vector<Row>{{"1"}});
+  CHECK(query(path, "SELECT version FROM schema_version") == std::vector<Row>{{"1"}, {"2"}});
   // Opening an existing database neither migrates again nor loses data.
   {
     auto storage = openStorage(path);
@@ -159,7 +159,38 @@ TEST_CASE("the database is in WAL mode at schema version 1, migrated once", "[sq
     auto storage = openStorage(path);
     CHECK(countReports(path) == 1);
   }
-  CHECK(query(path, "SELECT version FROM schema_version") == std::vector<Row>{{"1"}});
+  CHECK(query(path, "SELECT version FROM schema_version") == std::vector<Row>{{"1"}, {"2"}});
+}
+
+TEST_CASE("a version 1 database (reports WITHOUT ROWID) is migrated with its rows kept", "[sqlite]") {
+  kctest::TempDir tmp;
+  std::string path = tmp.file("v1.db");
+  const Report old = kctest::sampleReport();
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    const std::string v1 =
+        "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);"
+        "CREATE TABLE reports (report_id TEXT PRIMARY KEY, cluster_id TEXT NOT NULL, received_at INTEGER NOT "
+        "NULL,"
+        " received_from TEXT, received_as TEXT NOT NULL, generated_at INTEGER, master_version TEXT,"
+        " node_count INTEGER NOT NULL, report TEXT NOT NULL) WITHOUT ROWID;"
+        "CREATE INDEX reports_by_received_at ON reports (received_at);"
+        "CREATE INDEX reports_by_cluster ON reports (cluster_id, received_at);"
+        "INSERT INTO reports VALUES ('" +
+        old.reportID +
+        "', 'c1', 1795456800000000, '10.0.0.0', 'spartakus-v1',"
+        " NULL, 'v1.3.5', 1, '{}');";
+    REQUIRE(sqlite3_exec(db, v1.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto storage = openStorage(path);
+  CHECK(query(path, "SELECT version FROM schema_version") == std::vector<Row>{{"1"}, {"2"}});
+  CHECK(query(path, "SELECT report_id, cluster_id, received_as, master_version FROM reports") ==
+        std::vector<Row>{{old.reportID, "c1", "spartakus-v1", "v1.3.5"}});
+  CHECK(writeAll(*storage, {old}) == std::vector<bool>{true});  // still recognised by its ID
+  CHECK(single(path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reports'") ==
+        "3");
 }
 
 TEST_CASE("a database with a newer schema is refused, untouched", "[sqlite]") {
@@ -176,7 +207,7 @@ TEST_CASE("a database with a newer schema is refused, untouched", "[sqlite]") {
   }
   std::string message = kctest::createError<Storage>("sqlite", {{"path", path}});
   CHECK_THAT(message,
-             Catch::Contains(path) && Catch::Contains("schema version 99") && Catch::Contains("(1)"));
+             Catch::Contains(path) && Catch::Contains("schema version 99") && Catch::Contains("(2)"));
   CHECK(query(path, "SELECT name FROM sqlite_master WHERE name = 'reports'").empty());
   CHECK(query(path, "SELECT version FROM schema_version") == std::vector<Row>{{"99"}});
 }
@@ -217,8 +248,17 @@ TEST_CASE("a batch is written all or nothing", "[sqlite]") {
   auto storage = openStorage(path);
   Report good = sampleReport();
   Report bad = sampleReport();
-  bad.clusterID = "\xff\xfe not UTF-8";  // cannot be encoded as JSON: its insert fails
-  CHECK_THROWS_AS(writeAll(*storage, {good, bad}), std::exception);
+  bad.clusterID = "refused";
+  {  // the second insert of the batch fails
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db,
+                         "CREATE TRIGGER refuse BEFORE INSERT ON reports WHEN NEW.cluster_id = 'refused' "
+                         "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  CHECK_THROWS_WITH(writeAll(*storage, {good, bad}), Catch::Contains("refused by the test"));
   CHECK(countReports(path) == 0);
   // The storage is still usable and the good report was not stored before.
   CHECK(writeAll(*storage, {good}) == std::vector<bool>{false});
