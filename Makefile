@@ -29,9 +29,10 @@ test-crash: build
 clean:
 	rm -rf $(BUILD_DIR)
 
-# The configuration reference is generated from the option tables; a test checks it is current.
+# The configuration reference and docs/privacy.md are generated from the binaries; tests check they are current.
 docs: build
 	@scripts/generate-config-reference $(BUILD_DIR) > docs/configuration.md
+	@scripts/generate-privacy-doc $(BUILD_DIR) > docs/privacy.md
 
 # Benchmarks (not tests): tables for docs/benchmarks.md.
 bench: build

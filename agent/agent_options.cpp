@@ -44,7 +44,19 @@ ProgramSpec agentProgram() {
       {"agent",
        {
            {"enabled", OptionType::Boolean, "true",
-            "false: send nothing at all (so does DO_NOT_TRACK=1 in the environment)", 0},
+            "false: send nothing at all (so do DO_NOT_TRACK=1 and KUBECENSUS_DISABLED=1 in the environment)",
+            0},
+           {"level", OptionType::String, "standard",
+            "what reports contain (docs/privacy.md): off sends nothing; minimal versions and counts; "
+            "standard "
+            "adds node groups, histograms and extensions; detailed adds one row per node",
+            0, "off,minimal,standard,detailed"},
+           {"min_group_size", OptionType::Integer, "3",
+            "node groups and histogram buckets with fewer members are merged into \"other\"", 0},
+           {"opt_out_configmap", OptionType::String, "kube-system/kubecensus",
+            "namespace/name of a ConfigMap the agent reads before each pass: data.disabled = \"true\" stops "
+            "all reporting from this cluster (collection and delivery); empty: no such switch",
+            0},
            {"cluster_id", OptionType::String, "",
             "cluster identifier sent with each report; empty: a random UUID made once and kept in state_dir",
             0},
@@ -102,7 +114,21 @@ ProgramSpec agentProgram() {
            {"retry_max", OptionType::Duration, "1h", "longest wait between retries (Retry-After aside)", 0},
        }});
   spec.pluginKinds = {PluginKind::Source, PluginKind::Sink};
+  spec.crossChecks = [](const ValidatedConfig& config, std::vector<ConfigIssue>& issues) {
+    const std::string level = config.section("agent").getString("level");
+    if (level == "detailed" || level == "off") return;
+    // Spartakus' record is one row per node: there is nothing to send it without them.
+    for (const ConfiguredPlugin& plugin : config.plugins)
+      if (plugin.kind == PluginKind::Sink && plugin.options.getString("format", "") == "spartakus-v1")
+        issues.push_back(
+            {plugin.where, std::string(sectionPrefix(plugin.kind)) + "." + plugin.instance, "format",
+             "spartakus-v1 sends one row per node, which needs [agent] level = detailed (it is " + level +
+                 ")"});
+  };
   spec.flags = {
+      {"level", "LEVEL", "privacy level: off, minimal, standard, detailed (agent.level; docs/privacy.md)"},
+      {"explain", "", "preview: list each field sent with where it comes from and its level"},
+      {"privacy-reference", "", "print every field a report may carry, by level, as Markdown, and exit"},
       {"cluster-id", "ID", "cluster identifier (agent.cluster_id)"},
       {"period", "DURATION", "time between reports, e.g. 24h, 30m (agent.period)"},
       {"once", "", "send one report and exit (same as --period 0)"},
@@ -127,6 +153,7 @@ void applyAgentFlags(Startup& startup) {
   const CommandLine& cl = startup.commandLine();
   if (auto id = cl.value("cluster-id")) startup.setFromFlag("agent", "cluster_id", *id, "--cluster-id");
   if (auto period = cl.value("period")) startup.setFromFlag("agent", "period", *period, "--period");
+  if (auto level = cl.value("level")) startup.setFromFlag("agent", "level", *level, "--level");
   if (cl.has("once")) startup.setFromFlag("agent", "period", "0", "--once");
   if (auto file = cl.value("kubeconfig")) {
     startup.setFromFlag("kubernetes", "kubeconfig", *file, "--kubeconfig");

@@ -4,6 +4,7 @@
 #include "cluster_connection.h"
 #include "kubecensus/app/startup.h"
 #include "kubecensus/kube/kube_client.h"
+#include "kubecensus/report/privacy.h"
 #include "kubecensus/report/time.h"
 #include "kubecensus/report/uuid.h"
 #include "kubecensus/util/hmac.h"
@@ -50,6 +51,10 @@ AgentRuntime::AgentRuntime(const ValidatedConfig& config, const PluginRegistry& 
   stateDir_ = state.path();
   salt_ = state.readOrCreate("salt", [] { return randomHex(32); });
   kube_ = connectToCluster(config.section("kubernetes"), currentEnvironment(), log_);
+  privacy_.level = parsePrivacyLevel(agent.getString("level")).value_or(PrivacyLevel::Standard);
+  privacy_.minGroupSize =
+      static_cast<std::uint64_t>(std::max<std::int64_t>(1, agent.getInt("min_group_size")));
+  optOutConfigMap_ = agent.getString("opt_out_configmap");
   clusterID_ = agent.getString("cluster_id");
   if (clusterID_.empty() && kube_) {
     try {
@@ -70,6 +75,9 @@ AgentRuntime::AgentRuntime(const ValidatedConfig& config, const PluginRegistry& 
       sources_.push_back({name, registry.create<Source>(plugin, configured.options), plugin.descriptor});
     } else {
       sinks_.push_back({name, registry.create<Sink>(plugin, configured.options), plugin.descriptor});
+      const char* specOption = plugin.descriptor->specOption;
+      const std::string where = specOption ? configured.options.getString(specOption, "") : std::string();
+      sinkDestinations_.push_back(name + (where.empty() ? "" : " -> " + where));
     }
   }
 }
@@ -82,9 +90,10 @@ Report AgentRuntime::collect() {
   report.clusterID = clusterID_;
   report.generatedAt = nowMicros();
   report.agent = {"kubecensus-agent", kVersion};
+  NodeGroupCounter nodes;
   for (auto& [name, source, descriptor] : sources_) {
     AgentCollectContext context(log_.child(name), salt_, kube_.get());
-    ReportBuilder builder(report, name);
+    ReportBuilder builder(report, name, privacy_.level, nodes);
     try {
       source->collect(context, builder);
     } catch (const KubeError& e) {
@@ -98,7 +107,34 @@ Report AgentRuntime::collect() {
       report.errors.push_back({name, e.what()});
     }
   }
+  applyPrivacy(report, privacy_, &nodes);
   return report;
+}
+
+std::optional<std::string> AgentRuntime::clusterOptOut() {
+  if (!kube_ || optOutConfigMap_.empty()) return std::nullopt;
+  try {
+    if (clusterOptedOut(*kube_, optOutConfigMap_))
+      return "ConfigMap " + optOutConfigMap_ + " has data.disabled = \"true\"";
+  } catch (const KubeError& e) {
+    if (!optOutUnreadableLogged_)
+      log_.warning("cannot read the opt-out ConfigMap " + optOutConfigMap_ + " (" + e.what() +
+                   "); reporting goes on (grant get on it to let the cluster's admins switch reporting off)");
+    optOutUnreadableLogged_ = true;
+  }
+  return std::nullopt;
+}
+
+std::string AgentRuntime::announcement() const {
+  static const char* kContent[] = {
+      "", "versions and counts", "versions, counts, node groups, histograms, extensions",
+      "versions, counts, node groups, histograms, extensions and one row per node"};
+  std::string line = std::string("level ") + toString(privacy_.level) + " (" +
+                     kContent[static_cast<int>(privacy_.level)] + "; docs/privacy.md) to";
+  for (std::size_t i = 0; i < sinkDestinations_.size(); ++i) line += (i ? ", " : " ") + sinkDestinations_[i];
+  line += "; turn off with agent.level = off, DO_NOT_TRACK=1, KUBECENSUS_DISABLED=1";
+  if (!optOutConfigMap_.empty()) line += " or data.disabled: \"true\" in ConfigMap " + optOutConfigMap_;
+  return line;
 }
 
 std::vector<std::pair<std::string, const char*>> AgentRuntime::sourceAccess() const {

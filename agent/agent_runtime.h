@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,13 @@ class AgentRuntime {
   const std::string& clusterID() const { return clusterID_; }
   const std::string& stateDir() const { return stateDir_; }
   std::vector<NamedSink> namedSinks() const;
+  const PrivacySettings& privacy() const { return privacy_; }
+  // Why reporting from this cluster is switched off by its opt-out ConfigMap, or nullopt.
+  // A ConfigMap that cannot be read (no RBAC for it) does not switch reporting off; the first
+  // such failure is logged.
+  std::optional<std::string> clusterOptOut();
+  // One line for the start of a run: level, sinks and where they send, how to turn it off.
+  std::string announcement() const;
 
  private:
   template <class T>
@@ -53,6 +61,10 @@ class AgentRuntime {
   std::string salt_;
   std::string clusterID_;
   std::string stateDir_;
+  PrivacySettings privacy_;
+  std::string optOutConfigMap_;
+  bool optOutUnreadableLogged_ = false;
+  std::vector<std::string> sinkDestinations_;  // "sink.collector -> http://..."
   std::vector<Named<Source>> sources_;
   std::vector<Named<Sink>> sinks_;
 };

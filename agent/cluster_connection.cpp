@@ -1,5 +1,8 @@
 #include "cluster_connection.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 #include "kubecensus/kube/cluster_access.h"
@@ -49,6 +52,26 @@ std::string kubeSystemUid(KubeClient& kube) {
   if (!uid || !uid->contains("uid") || !(*uid)["uid"].is_string() || (*uid)["uid"].get<std::string>().empty())
     throw KubeError(0, "the kube-system namespace has no metadata.uid");
   return (*uid)["uid"].get<std::string>();
+}
+
+bool clusterOptedOut(KubeClient& kube, const std::string& namespacedName) {
+  const auto slash = namespacedName.find('/');
+  const std::string ns = slash == std::string::npos ? "kube-system" : namespacedName.substr(0, slash);
+  const std::string name = slash == std::string::npos ? namespacedName : namespacedName.substr(slash + 1);
+  nlohmann::json configMap;
+  try {
+    configMap = kube.get("/api/v1/namespaces/" + ns + "/configmaps/" + name);
+  } catch (const KubeError& e) {
+    if (e.status() == 404) return false;
+    throw;
+  }
+  const auto data = configMap.find("data");
+  if (data == configMap.end() || !data->is_object()) return false;
+  const auto disabled = data->find("disabled");
+  if (disabled == data->end() || !disabled->is_string()) return false;
+  std::string value = disabled->get<std::string>();
+  std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) { return std::tolower(c); });
+  return value == "true";
 }
 
 }  // namespace kubecensus::agent

@@ -27,4 +27,9 @@ std::string clusterIdFromUid(const std::string& key, const std::string& uid);
 // metadata.uid of the kube-system namespace (the de-facto cluster UID). Throws KubeError.
 std::string kubeSystemUid(KubeClient& kube);
 
+// The cluster-level opt-out switch: true when the ConfigMap `namespacedName` ("namespace/name")
+// has data.disabled = "true" (any case); false when it is absent or says anything else. Throws
+// KubeError when it cannot be read (403: the agent may not; 0: no answer).
+bool clusterOptedOut(KubeClient& kube, const std::string& namespacedName);
+
 }  // namespace kubecensus::agent

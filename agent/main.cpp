@@ -8,10 +8,12 @@
 #include "agent_status.h"
 #include "kubecensus/plugin/options.h"
 #include "kubecensus/report/formats.h"
+#include "kubecensus/report/privacy.h"
 #include "kubecensus/report/time.h"
 #include "kubecensus/util/shutdown.h"
 #include "kubecensus/util/value_parse.h"
 #include "kubecensus/version.h"
+#include "preview.h"
 #include "rbac_check.h"
 #include "run_loop.h"
 #include "spool_command.h"
@@ -24,9 +26,11 @@ enum class Command { Run, Preview, RbacCheck, Spool, Status };
 
 // Reporting is off when the user said so, in any of the ways users expect.
 std::optional<std::string> optOutReason(const Options& agent) {
-  if (const char* dnt = std::getenv("DO_NOT_TRACK"); dnt && *dnt && std::string(dnt) != "0")
-    return "DO_NOT_TRACK is set";
+  for (const char* variable : {"DO_NOT_TRACK", "KUBECENSUS_DISABLED"})
+    if (const char* value = std::getenv(variable); value && *value && std::string(value) != "0")
+      return std::string(variable) + " is set";
   if (!agent.getBool("enabled")) return "agent.enabled is false";
+  if (parsePrivacyLevel(agent.getString("level")) == PrivacyLevel::Off) return "agent.level is off";
   return std::nullopt;
 }
 
@@ -91,10 +95,14 @@ int run(std::unique_ptr<Startup> startup, Command command, const std::vector<std
     return agent::rbacCheck(runtime, std::cout);
   }
   if (command == Command::Preview) {
+    if (auto reason = optOutReason(options)) {
+      std::cerr << "kubecensus-agent: reporting is disabled (" << *reason << "): nothing would be sent\n";
+      return kExitOk;
+    }
     agent::AgentRuntime runtime(startup->validated(), startup->registry(), log);
-    Report report = runtime.collect();
-    // Exactly the bytes the http sink sends in the native format.
-    std::cout << encodeReport(report, ReportFormat::Native) << std::endl;
+    const Report report = runtime.collect();
+    agent::printPreview(report, startup->validated(), startup->commandLine().has("explain"), std::cout,
+                        std::cerr);
     return kExitOk;
   }
   if (auto reason = optOutReason(options)) {
@@ -111,6 +119,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   return runMain("kubecensus-agent", [&] {
     auto startup = std::make_unique<Startup>(agent::agentProgram(), args);
+    if (startup->commandLine().has("privacy-reference")) {
+      std::cout << privacyReference();
+      return kExitOk;
+    }
     agent::applyAgentFlags(*startup);
     if (int code = startup->finish(); code >= 0) return code;
     const auto& words = startup->commandLine().positional();

@@ -55,14 +55,32 @@ int runLoop(const ValidatedConfig& config, AgentRuntime& runtime, Logger& log, b
   std::mt19937_64 rng(std::random_device{}());
   const PipelineStatus start = pipeline.status();
   log.info(std::string("kubecensus-agent ") + kVersion + " reporting cluster " + runtime.clusterID() +
-           (once ? " once" : " every " + formatDuration(period)) + "; outbox " + pipeline.outboxPath() +
-           " (" + std::to_string(start.waiting) +
-           " deliveries waiting); turn off with DO_NOT_TRACK=1 or agent.enabled = false");
+           (once ? " once" : " every " + formatDuration(period)) + " at " + runtime.announcement() +
+           "; outbox " + pipeline.outboxPath() + " (" + std::to_string(start.waiting) +
+           " deliveries waiting)");
 
   std::string lastReportID;
   std::int64_t nextCollection = nowMicros();
+  bool paused = false;
   for (;;) {
     std::int64_t now = nowMicros();
+    // The cluster's own switch stops every sender: nothing is collected and nothing waiting in
+    // the outbox is delivered while it is on.
+    if (now >= nextCollection || paused) {
+      const auto optOut = runtime.clusterOptOut();
+      if (optOut && !paused) log.info("reporting paused: " + *optOut + "; nothing is collected or sent");
+      if (!optOut && paused) log.info("reporting resumed: the opt-out ConfigMap no longer disables it");
+      paused = optOut.has_value();
+      if (paused) {
+        if (once) return kExitOk;
+        nextCollection = now + jittered(period, agent.getInt("jitter_percent"), rng).count() * 1000;
+        const Shutdown::Wake event =
+            Shutdown::waitForEvent(milliseconds((nextCollection - now + 999) / 1000));
+        if (event == Shutdown::Wake::Shutdown) break;
+        if (event == Shutdown::Wake::Reload) return kReloadRequested;
+        continue;
+      }
+    }
     if (now >= nextCollection) {
       Report report = runtime.collect();
       lastReportID = report.reportID;

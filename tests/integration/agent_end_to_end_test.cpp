@@ -42,8 +42,10 @@ std::string machineID() {
 TEST_CASE("agent run once delivers a host report the collector stores under a stable cluster ID") {
   Collector collector;
   TempDir work;
+  // Detailed: the node's own row (and its keyed ID) is what this test looks at.
   const std::vector<std::string> args{"run",           "--once", "--database",
-                                      collector.url(), "--set",  "agent.state_dir=" + work.file("state")};
+                                      collector.url(), "--set",  "agent.state_dir=" + work.file("state"),
+                                      "--set",         "agent.level=detailed"};
 
   const auto before = nowMicros();
   RunResult first = runAgent(args);
@@ -177,8 +179,11 @@ TEST_CASE("preview prints the native report as one JSON line and sends nothing")
   CHECK(isUuid(report["reportID"].get<std::string>()));
   REQUIRE(report["clusterID"].is_string());
   CHECK(isUuid(report["clusterID"].get<std::string>()));
-  REQUIRE(report["nodes"].size() == 1);
-  CHECK(report["nodes"][0]["operatingSystem"] == "linux");
+  // The standard level: one node, counted into a group too small to keep its attributes.
+  CHECK(report["level"] == "standard");
+  CHECK(report["nodeCount"] == 1);
+  CHECK(report["nodes"].empty());
+  CHECK(report["nodeGroups"] == json::parse(R"([{"other": true, "count": 1, "capacity": []}])"));
   CHECK_FALSE(report.contains("receivedAt"));  // only a collector sets that
 
   CHECK(collector.reports().empty());
@@ -200,7 +205,7 @@ TEST_CASE("the extensions flag adds operator key/value pairs beside the host and
   json stored = json::parse(collector.reports()[0].report);
   REQUIRE(stored["extensions"].size() == 1);
   CHECK(stored["extensions"][0] == json{{"name", "example.com/tier"}, {"value", "gold"}});
-  CHECK(stored["nodes"].size() == 1);  // the default host source still runs
+  CHECK(stored["nodeCount"] == 1);  // the default host source still runs
   REQUIRE(stored["errors"].size() == 1);
   CHECK(stored["errors"][0]["source"] == "source.extensions");
 }

@@ -95,10 +95,21 @@ TEST_CASE("agent run once reports a Kubernetes cluster to the collector, under a
   CHECK(rows[2].clusterID != stored.clusterID);
   CHECK(std::regex_match(rows[2].clusterID, kUuid));
 
-  // Every request carried the token and went over the access log of the real server.
+  // Every request carried the token and went over the access log of the real server; each pass
+  // looked for the opt-out ConfigMap, which this cluster does not have.
   const auto log = cluster.accessLogLines();
   CHECK_FALSE(log.empty());
-  for (const auto& line : log) CHECK(contains(line, "\t200"));
+  int optOutChecks = 0;
+  for (const auto& line : log) {
+    INFO(line);
+    if (contains(line, "/api/v1/namespaces/kube-system/configmaps/kubecensus")) {
+      ++optOutChecks;
+      CHECK(contains(line, "\t404"));
+    } else {
+      CHECK(contains(line, "\t200"));
+    }
+  }
+  CHECK(optOutChecks == 3);
 }
 
 TEST_CASE("without read access to kube-system the cluster ID is a random UUID kept in the agent's state") {

@@ -10,6 +10,7 @@
 
 #include "kubecensus/plugin/storage.h"
 #include "kubecensus/report/formats.h"
+#include "kubecensus/report/privacy.h"
 #include "kubecensus/util/gzip.h"
 #include "kubecensus/util/state_dir.h"
 #include "plugins_test_support.h"
@@ -40,12 +41,18 @@ Report fullReport() {
   report.nodes[0].allocatable = {{"cpu", "3800m"}};
   report.nodes[0].roles = {"control-plane"};
   report.nodes[0].cloudProvider = "gce";
-  report.namespaces = NamespaceSummary{4, {{{3600, 86400}, {1, 2, 1}}, 5000.5}};
-  WorkloadSummary pods{
-      "pods", 12, {{1, 10}, {0, 3, 1}}, {{{3600}, {10, 2}}, 700}, {{"Running", 11}, {"Pending", 1}}};
+  report.namespaces = NamespaceSummary{4, AgeSummary{{{3600, 86400}, {1, 2, 1}}, 5000.5}};
+  WorkloadSummary pods{"pods",
+                       12,
+                       Histogram{{1, 10}, {0, 3, 1}},
+                       AgeSummary{{{3600}, {10, 2}}, 700},
+                       {{"Running", 11}, {"Pending", 1}}};
   report.workloads = {pods};
   report.errors = {{"k8s-workloads", "jobs: forbidden"}};
   report.accountID = "acct-1";
+  applyPrivacy(report,
+               {PrivacyLevel::Detailed, 1});  // level, nodeCount and node groups as the agent sends them
+  report.workloads[0].perNamespace->other = 2;
   return report;
 }
 
@@ -344,4 +351,22 @@ TEST_CASE("bigquery export: files rotate on time, and a .part a crash left is fi
   for (int i = 0; i < 100 && finished() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   CHECK(finished() == 2);  // the open file was finished without another write
   CHECK(storage->health().ok);
+}
+
+TEST_CASE("bigquery schema: has a column for every field the agent may send", "[bigquery]") {
+  std::set<std::string> columns;
+  std::function<void(const nlohmann::json&, const std::string&)> walk = [&](const nlohmann::json& fields,
+                                                                            const std::string& prefix) {
+    for (const auto& field : fields) {
+      columns.insert(prefix + field["name"].get<std::string>());
+      if (field.contains("fields")) walk(field["fields"], prefix + field["name"].get<std::string>() + ".");
+    }
+  };
+  walk(nlohmann::json::parse(shippedSchema()), "");
+  for (const ReportField& field : reportFields()) {
+    std::string column(field.path);
+    for (std::size_t at; (at = column.find("[]")) != std::string::npos;) column.erase(at, 2);
+    INFO(field.path);
+    CHECK(columns.count(column) == 1);
+  }
 }

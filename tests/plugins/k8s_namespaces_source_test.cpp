@@ -34,22 +34,22 @@ TEST_CASE("k8s-namespaces: kURL's 9 namespaces one hour after install", "[plugin
   // 3600, 3582, 3537, 3481, 3440, 3421: an age of exactly one hour is in the first bucket.
   const NamespaceSummary summary = summarize("namespacelist-kurl-1.23-9ns.json", at("2022-04-11T23:50:00Z"));
   CHECK(summary.count == 9);
-  CHECK(summary.ages.ageSeconds.bounds == kAgeBounds);
-  CHECK(summary.ages.ageSeconds.counts == Counts{6, 3, 0, 0, 0, 0, 0, 0, 0});
-  CHECK(summary.ages.averageAgeSeconds == Approx(31864.0 / 9));
+  CHECK(summary.ages->ageSeconds.bounds == kAgeBounds);
+  CHECK(summary.ages->ageSeconds.counts == Counts{6, 3, 0, 0, 0, 0, 0, 0, 0});
+  CHECK(summary.ages->averageAgeSeconds == Approx(31864.0 / 9));
 
   // 180 days after longhorn-system's creation (22:51:03): it is exactly 180 days old and the
   // four created later are younger; the four created before are older.
   const NamespaceSummary later = summarize("namespacelist-kurl-1.23-9ns.json", at("2022-10-08T22:51:03Z"));
-  CHECK(later.ages.ageSeconds.counts == Counts{0, 0, 0, 0, 0, 4, 5, 0, 0});
-  CHECK(later.ages.averageAgeSeconds == Approx(15552003.0 + 4.0 / 9));
+  CHECK(later.ages->ageSeconds.counts == Counts{0, 0, 0, 0, 0, 4, 5, 0, 0});
+  CHECK(later.ages->averageAgeSeconds == Approx(15552003.0 + 4.0 / 9));
 }
 
 TEST_CASE("k8s-namespaces: k3s' 4 namespaces a day later", "[plugins][k8s][namespaces]") {
   const NamespaceSummary summary = summarize("namespacelist-k3s-1.33.json", at("2025-09-12T20:39:37Z"));
   CHECK(summary.count == 4);
-  CHECK(summary.ages.ageSeconds.counts == Counts{0, 4, 0, 0, 0, 0, 0, 0, 0});
-  CHECK(summary.ages.averageAgeSeconds == 86400.0);
+  CHECK(summary.ages->ageSeconds.counts == Counts{0, 4, 0, 0, 0, 0, 0, 0, 0});
+  CHECK(summary.ages->averageAgeSeconds == 86400.0);
 }
 
 TEST_CASE("k8s-namespaces: a namespace without a usable creationTimestamp is counted but has no age",
@@ -62,11 +62,11 @@ TEST_CASE("k8s-namespaces: a namespace without a usable creationTimestamp is cou
   summarizer.add(nlohmann::json("not an object"), now);
   const NamespaceSummary summary = summarizer.summary();
   CHECK(summary.count == 4);
-  CHECK(summary.ages.ageSeconds.counts == Counts{1, 0, 0, 0, 0, 0, 0, 0, 0});
-  CHECK(summary.ages.averageAgeSeconds == 0.0);
+  CHECK(summary.ages->ageSeconds.counts == Counts{1, 0, 0, 0, 0, 0, 0, 0, 0});
+  CHECK(summary.ages->averageAgeSeconds == 0.0);
 
   CHECK(k8s::NamespaceSummarizer().summary() ==
-        NamespaceSummary{0, {{kAgeBounds, Counts(9, 0)}, 0.0}});  // an empty cluster still has the shape
+        NamespaceSummary{0, AgeSummary{{kAgeBounds, Counts(9, 0)}, 0.0}});  // an empty cluster still has the shape
 }
 
 TEST_CASE("k8s-namespaces: metadata-only list, restarts, failures", "[plugins][k8s][namespaces]") {
@@ -81,7 +81,7 @@ TEST_CASE("k8s-namespaces: metadata-only list, restarts, failures", "[plugins][k
     CHECK(api.calls[0].metadataOnly);
     REQUIRE(report.namespaces.has_value());
     CHECK(report.namespaces->count == 9);
-    CHECK(report.namespaces->ages.ageSeconds.counts == Counts{6, 3, 0, 0, 0, 0, 0, 0, 0});
+    CHECK(report.namespaces->ages->ageSeconds.counts == Counts{6, 3, 0, 0, 0, 0, 0, 0, 0});
     CHECK(report.errors.empty());
   }
   SECTION("a list that starts over (410) is counted once") {
@@ -91,7 +91,7 @@ TEST_CASE("k8s-namespaces: metadata-only list, restarts, failures", "[plugins][k
     const Report report = collect(api, context);
     REQUIRE(report.namespaces.has_value());
     CHECK(report.namespaces->count == 9);
-    CHECK(report.namespaces->ages.ageSeconds.counts == Counts{6, 3, 0, 0, 0, 0, 0, 0, 0});
+    CHECK(report.namespaces->ages->ageSeconds.counts == Counts{6, 3, 0, 0, 0, 0, 0, 0, 0});
   }
   SECTION("forbidden: no section, an error naming the resource and the rule") {
     FakeKubeApi api;

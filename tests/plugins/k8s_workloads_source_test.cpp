@@ -120,11 +120,11 @@ TEST_CASE("k8s-workloads: k3s' kube-system pods, an hour after install", "[plugi
       summarize("pods", kctest::realItems("podlist-k3s-1.33-kube-system.json"), at("2025-09-11T21:40:04Z"));
   CHECK(pods.kind == "pods");
   CHECK(pods.total == 7);
-  CHECK(pods.perNamespace.bounds == kPerNamespaceBounds);
-  CHECK(pods.perNamespace.counts == Counts{0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0});
-  CHECK(pods.ages.ageSeconds.bounds == kAgeBounds);
-  CHECK(pods.ages.ageSeconds.counts == Counts{4, 3, 0, 0, 0, 0, 0, 0, 0});
-  CHECK(pods.ages.averageAgeSeconds == Approx(25217.0 / 7));  // 3602.43
+  CHECK(pods.perNamespace->bounds == kPerNamespaceBounds);
+  CHECK(pods.perNamespace->counts == Counts{0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0});
+  CHECK(pods.ages->ageSeconds.bounds == kAgeBounds);
+  CHECK(pods.ages->ageSeconds.counts == Counts{4, 3, 0, 0, 0, 0, 0, 0, 0});
+  CHECK(pods.ages->averageAgeSeconds == Approx(25217.0 / 7));  // 3602.43
   CHECK(pods.phases == phases(0, 5, 2, 0, 0));                // the two helm-install jobs Succeeded
 }
 
@@ -135,9 +135,9 @@ TEST_CASE("k8s-workloads: kind's kube-system pods", "[plugins][k8s][workloads]")
   const WorkloadSummary pods =
       summarize("pods", kctest::realItems("podlist-kind-1.20-kube-system.json"), at("2022-02-02T15:00:15Z"));
   CHECK(pods.total == 14);
-  CHECK(pods.perNamespace.counts == Counts{0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0});
-  CHECK(pods.ages.ageSeconds.counts == Counts{2, 0, 12, 0, 0, 0, 0, 0, 0});
-  CHECK(pods.ages.averageAgeSeconds == Approx(445502.4285714286));
+  CHECK(pods.perNamespace->counts == Counts{0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0});
+  CHECK(pods.ages->ageSeconds.counts == Counts{2, 0, 12, 0, 0, 0, 0, 0, 0});
+  CHECK(pods.ages->averageAgeSeconds == Approx(445502.4285714286));
   CHECK(pods.phases == phases(4, 10, 0, 0, 0));
 }
 
@@ -147,17 +147,17 @@ TEST_CASE("k8s-workloads: k3s' services and deployments", "[plugins][k8s][worklo
   const WorkloadSummary services =
       summarize("services", kctest::realItems("servicelist-k3s-1.33-kube-system.json"), now);
   CHECK(services.total == 3);
-  CHECK(services.perNamespace.counts == Counts{0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0});
-  CHECK(services.ages.ageSeconds.counts == Counts{1, 2, 0, 0, 0, 0, 0, 0, 0});
-  CHECK(services.ages.averageAgeSeconds == Approx(10883.0 / 3));
+  CHECK(services.perNamespace->counts == Counts{0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0});
+  CHECK(services.ages->ageSeconds.counts == Counts{1, 2, 0, 0, 0, 0, 0, 0, 0});
+  CHECK(services.ages->averageAgeSeconds == Approx(10883.0 / 3));
   CHECK(services.phases.empty());
   // coredns and local-path-provisioner 20:39:42, metrics-server 20:39:43, traefik 20:40:24.
   const WorkloadSummary deployments =
       summarize("deployments", kctest::realItems("deploymentlist-k3s-1.33-kube-system.json"), now);
   CHECK(deployments.total == 4);
-  CHECK(deployments.perNamespace.counts == Counts{0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0});
-  CHECK(deployments.ages.ageSeconds.counts == Counts{1, 3, 0, 0, 0, 0, 0, 0, 0});
-  CHECK(deployments.ages.averageAgeSeconds == Approx((3642.0 * 2 + 3641 + 3600) / 4));
+  CHECK(deployments.perNamespace->counts == Counts{0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0});
+  CHECK(deployments.ages->ageSeconds.counts == Counts{1, 3, 0, 0, 0, 0, 0, 0, 0});
+  CHECK(deployments.ages->averageAgeSeconds == Approx((3642.0 * 2 + 3641 + 3600) / 4));
   CHECK(deployments.phases.empty());
 }
 
@@ -177,10 +177,10 @@ TEST_CASE("k8s-workloads: a hand-made list across five namespaces", "[plugins][k
   const WorkloadSummary pods = summarize("pods", objects, now);
   CHECK(pods.total == 19);
   // a: 2, b: 2, c: 3, d: 11, e: 1 objects.
-  CHECK(pods.perNamespace.counts == Counts{1, 2, 1, 0, 1, 0, 0, 0, 0, 0, 0});
+  CHECK(pods.perNamespace->counts == Counts{1, 2, 1, 0, 1, 0, 0, 0, 0, 0, 0});
   // 18 ages: 0, 1800, 3600 | - | 86401, 604800 | 2592000 | - | - | - | 34560000 | 69120000 x11
-  CHECK(pods.ages.ageSeconds.counts == Counts{3, 0, 2, 1, 0, 0, 0, 1, 11});
-  CHECK(pods.ages.averageAgeSeconds == Approx(798168601.0 / 18));
+  CHECK(pods.ages->ageSeconds.counts == Counts{3, 0, 2, 1, 0, 0, 0, 1, 11});
+  CHECK(pods.ages->averageAgeSeconds == Approx(798168601.0 / 18));
   CHECK(pods.phases == phases(1, 13, 1, 1, 3));
 
   // The same objects as deployments: no phases.
@@ -222,7 +222,7 @@ TEST_CASE("k8s-workloads: every kind is listed, metadata only except pods", "[pl
   // A kind with no objects still has the full shape, all zeros.
   CHECK(report.workloads[6] ==
         WorkloadSummary{
-            "cronjobs", 0, {kPerNamespaceBounds, Counts(11, 0)}, {{kAgeBounds, Counts(9, 0)}, 0.0}, {}});
+            "cronjobs", 0, Histogram{kPerNamespaceBounds, Counts(11, 0)}, AgeSummary{{kAgeBounds, Counts(9, 0)}, 0.0}, {}});
   CHECK(report.errors.empty());
   // And the report it makes is a valid native report.
   CHECK(fromNativeJson(toNativeJson(report)) == report);
@@ -325,12 +325,12 @@ TEST_CASE("k8s-workloads: 10,000 namespaces and 155,000 pods, counted exactly", 
   // Pods: 333 * 465 + 55 = 154,900.
   CHECK(pods.total == 154900);
   // Namespaces with 1 | 2 | 3-5 | 6-10 | 11-20 | 21-30 pods: 334 | 334 | 1002 | 1670 | 3330 | 3330.
-  CHECK(pods.perNamespace.counts == Counts{334, 334, 1002, 1670, 3330, 3330, 0, 0, 0, 0, 0});
+  CHECK(pods.perNamespace->counts == Counts{334, 334, 1002, 1670, 3330, 3330, 0, 0, 0, 0, 0});
   // Ages: the k pods of a namespace are k days old. 1 day (86400 s) is in (1 h, 1 d]: 334 pods;
   // 2-7 days in (1 d, 7 d]: 334 * (2 + ... + 7) = 334 * 27 pods; 8-30 days in (7 d, 30 d]: the rest.
   const std::uint64_t day1 = 334;
   const std::uint64_t days2to7 = 334 * 27;
-  CHECK(pods.ages.ageSeconds.counts == Counts{0, day1, days2to7, 154900 - day1 - days2to7, 0, 0, 0, 0, 0});
+  CHECK(pods.ages->ageSeconds.counts == Counts{0, day1, days2to7, 154900 - day1 - days2to7, 0, 0, 0, 0, 0});
   // 154,900 / 5 = 30,980 Pending.
   CHECK(pods.phases == phases(30980, 154900 - 30980, 0, 0, 0));
 }

@@ -124,6 +124,8 @@ class FakeHttpServer {
     return requests_;
   }
   std::size_t requestCount() const { return requests().size(); }
+  // Connections accepted so far (whether or not a request came on them).
+  int connectionCount() const { return server_->totalConnections(); }
 
  private:
   class Handle : public Poco::Net::HTTPRequestHandler {

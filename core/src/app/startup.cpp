@@ -177,6 +177,7 @@ int Startup::finish() {
   }
   std::vector<ConfigIssue> issues;
   validated_ = validateConfig(config_, spec_.sections, spec_.pluginKinds, *registry_, issues);
+  if (issues.empty() && spec_.crossChecks) spec_.crossChecks(validated_, issues);
   if (commandLine_.has("print-config") && issues.empty()) {
     std::cout << printConfig(config_, validated_, spec_.sections);
     return registry_->refusals().empty() ? kExitOk : kExitUsage;

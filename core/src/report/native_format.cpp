@@ -50,6 +50,34 @@ nlohmann::json nodeToJson(const Node& node) {
   return out;
 }
 
+constexpr std::array<std::pair<std::string_view, double Distribution::*>, 8> kDistributionFields{{
+    {"min", &Distribution::min},
+    {"p25", &Distribution::p25},
+    {"p50", &Distribution::p50},
+    {"p75", &Distribution::p75},
+    {"p90", &Distribution::p90},
+    {"p99", &Distribution::p99},
+    {"max", &Distribution::max},
+    {"mean", &Distribution::mean},
+}};
+
+nlohmann::json nodeGroupToJson(const NodeGroup& group) {
+  nlohmann::json out = nlohmann::json::object();
+  if (group.other) out["other"] = true;
+  for (const auto& field : kNodeStringFields) {
+    if (group.*field.groupMember) out[std::string(field.key)] = *(group.*field.groupMember);
+  }
+  out["count"] = group.count;
+  nlohmann::json capacity = nlohmann::json::array();
+  for (const auto& resource : group.capacity) {
+    nlohmann::json entry = {{"resource", resource.resource}};
+    for (const auto& [key, member] : kDistributionFields) entry[std::string(key)] = resource.values.*member;
+    capacity.push_back(std::move(entry));
+  }
+  out["capacity"] = std::move(capacity);
+  return out;
+}
+
 std::optional<Micros> readTime(const ObjectReader& in, std::string_view key) {
   std::optional<std::string> text = in.optionalString(key);
   if (!text) return std::nullopt;
@@ -77,6 +105,38 @@ std::vector<Resource> readResources(const ObjectReader& in, std::string_view key
     resources.push_back({resource.requiredString("resource"), resource.requiredString("value")});
   });
   return resources;
+}
+
+NodeGroup readNodeGroup(const nlohmann::json& json, std::string path) {
+  ObjectReader in(json, std::move(path));
+  std::vector<std::string_view> keys{"other", "count", "capacity"};
+  for (const auto& field : kNodeStringFields) keys.push_back(field.key);
+  in.rejectUnknownKeys(keys, kSchemaName);
+  NodeGroup group;
+  if (const nlohmann::json* other = in.find("other")) {
+    if (!other->is_boolean()) throw ReportError(in.pathOf("other"), "must be true or false");
+    group.other = other->get<bool>();
+  }
+  for (const auto& field : kNodeStringFields) group.*field.groupMember = in.optionalString(field.key);
+  const nlohmann::json* count = in.find("count");
+  if (count == nullptr || !count->is_number_integer() || count->get<std::int64_t>() < 0)
+    throw ReportError(in.pathOf("count"), "is required: a non-negative integer");
+  group.count = count->get<std::uint64_t>();
+  forEachElement(in, "capacity", [&](const nlohmann::json& element, std::string elementPath) {
+    ObjectReader resource(element, std::move(elementPath));
+    std::vector<std::string_view> resourceKeys{"resource"};
+    for (const auto& [key, member] : kDistributionFields) resourceKeys.push_back(key);
+    resource.rejectUnknownKeys(resourceKeys, kSchemaName);
+    ResourceDistribution distribution{resource.requiredString("resource"), {}};
+    for (const auto& [key, member] : kDistributionFields) {
+      const nlohmann::json* value = resource.find(key);
+      if (value == nullptr || !value->is_number())
+        throw ReportError(resource.pathOf(key), "is required: a number");
+      distribution.values.*member = value->get<double>();
+    }
+    group.capacity.push_back(std::move(distribution));
+  });
+  return group;
 }
 
 Node readNode(const nlohmann::json& json, std::string path) {
@@ -108,6 +168,13 @@ nlohmann::json nativeJsonWithoutNodes(const Report& report) {
   out["agent"] = {{"name", report.agent.name}, {"version", report.agent.version}};
   if (report.masterVersion) out["masterVersion"] = *report.masterVersion;
   if (report.masterPlatform) out["masterPlatform"] = *report.masterPlatform;
+  if (report.level) out["level"] = *report.level;
+  if (report.nodeCount) out["nodeCount"] = *report.nodeCount;
+  if (!report.nodeGroups.empty()) {
+    nlohmann::json groups = nlohmann::json::array();
+    for (const auto& group : report.nodeGroups) groups.push_back(nodeGroupToJson(group));
+    out["nodeGroups"] = std::move(groups);
+  }
 
   if (report.namespaces) out["namespaces"] = report_detail::namespaceSummaryToJson(*report.namespaces);
   nlohmann::json workloads = nlohmann::json::array();
@@ -183,10 +250,11 @@ std::string encodeNativeJson(const Report& report) {
 
 Report fromNativeJson(const nlohmann::json& json) {
   ObjectReader in(json, "");
-  in.rejectUnknownKeys({"schema", "reportID", "clusterID", "generatedAt", "agent", "masterVersion",
-                        "masterPlatform", "nodes", "namespaces", "workloads", "extensions", "errors",
-                        "accountID", "receivedAt", "receivedFrom", "receivedAs"},
-                       kSchemaName);
+  in.rejectUnknownKeys(
+      {"schema", "reportID", "clusterID", "generatedAt", "agent", "masterVersion", "masterPlatform", "level",
+       "nodeCount", "nodeGroups", "nodes", "namespaces", "workloads", "extensions", "errors", "accountID",
+       "receivedAt", "receivedFrom", "receivedAs"},
+      kSchemaName);
 
   const std::string schema = in.requiredString("schema");
   if (schema != kReportSchema) {
@@ -208,7 +276,15 @@ Report fromNativeJson(const nlohmann::json& json) {
   }
   report.masterVersion = in.optionalString("masterVersion");
   report.masterPlatform = in.optionalString("masterPlatform");
-
+  report.level = in.optionalString("level");
+  if (const nlohmann::json* count = in.find("nodeCount")) {
+    if (!count->is_number_integer() || count->get<std::int64_t>() < 0)
+      throw ReportError("nodeCount", "must be a non-negative integer");
+    report.nodeCount = count->get<std::uint64_t>();
+  }
+  forEachElement(in, "nodeGroups", [&](const nlohmann::json& element, std::string path) {
+    report.nodeGroups.push_back(readNodeGroup(element, std::move(path)));
+  });
   forEachElement(in, "nodes", [&](const nlohmann::json& element, std::string path) {
     report.nodes.push_back(readNode(element, std::move(path)));
   });

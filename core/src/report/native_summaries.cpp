@@ -43,7 +43,9 @@ const nlohmann::json& requiredArray(const ObjectReader& in, std::string_view key
 }  // namespace
 
 nlohmann::json histogramToJson(const Histogram& histogram) {
-  return {{"bounds", histogram.bounds}, {"counts", histogram.counts}};
+  nlohmann::json out = {{"bounds", histogram.bounds}, {"counts", histogram.counts}};
+  if (histogram.other > 0) out["other"] = histogram.other;
+  return out;
 }
 
 nlohmann::json ageSummaryToJson(const AgeSummary& ages) {
@@ -51,22 +53,24 @@ nlohmann::json ageSummaryToJson(const AgeSummary& ages) {
 }
 
 nlohmann::json namespaceSummaryToJson(const NamespaceSummary& summary) {
-  return {{"count", summary.count}, {"ages", ageSummaryToJson(summary.ages)}};
+  nlohmann::json out = {{"count", summary.count}};
+  if (summary.ages) out["ages"] = ageSummaryToJson(*summary.ages);
+  return out;
 }
 
 nlohmann::json workloadToJson(const WorkloadSummary& workload) {
   nlohmann::json phases = nlohmann::json::array();
   for (const auto& phase : workload.phases) phases.push_back({{"name", phase.name}, {"count", phase.count}});
-  return {{"kind", workload.kind},
-          {"total", workload.total},
-          {"perNamespace", histogramToJson(workload.perNamespace)},
-          {"ages", ageSummaryToJson(workload.ages)},
-          {"phases", std::move(phases)}};
+  nlohmann::json out = {{"kind", workload.kind}, {"total", workload.total}};
+  if (workload.perNamespace) out["perNamespace"] = histogramToJson(*workload.perNamespace);
+  if (workload.ages) out["ages"] = ageSummaryToJson(*workload.ages);
+  if (!workload.phases.empty()) out["phases"] = std::move(phases);
+  return out;
 }
 
 Histogram readHistogram(const nlohmann::json& json, std::string path) {
   ObjectReader in(json, std::move(path));
-  in.rejectUnknownKeys({"bounds", "counts"}, kSchemaName);
+  in.rejectUnknownKeys({"bounds", "counts", "other"}, kSchemaName);
   Histogram histogram;
   const nlohmann::json& bounds = requiredArray(in, "bounds");
   const std::string boundsPath = in.pathOf("bounds");
@@ -89,6 +93,7 @@ Histogram readHistogram(const nlohmann::json& json, std::string path) {
   for (std::size_t i = 0; i < counts.size(); ++i) {
     histogram.counts.push_back(readCount(counts[i], indexPath(countsPath, i)));
   }
+  if (const nlohmann::json* other = in.find("other")) histogram.other = readCount(*other, in.pathOf("other"));
   return histogram;
 }
 
@@ -111,7 +116,7 @@ NamespaceSummary readNamespaceSummary(const nlohmann::json& json, std::string pa
   in.rejectUnknownKeys({"count", "ages"}, kSchemaName);
   NamespaceSummary summary;
   summary.count = readCount(required(in, "count"), in.pathOf("count"));
-  summary.ages = readAgeSummary(required(in, "ages"), in.pathOf("ages"));
+  if (const nlohmann::json* ages = in.find("ages")) summary.ages = readAgeSummary(*ages, in.pathOf("ages"));
   return summary;
 }
 
@@ -121,8 +126,9 @@ WorkloadSummary readWorkload(const nlohmann::json& json, std::string path) {
   WorkloadSummary workload;
   workload.kind = in.requiredNonEmptyString("kind");
   workload.total = readCount(required(in, "total"), in.pathOf("total"));
-  workload.perNamespace = readHistogram(required(in, "perNamespace"), in.pathOf("perNamespace"));
-  workload.ages = readAgeSummary(required(in, "ages"), in.pathOf("ages"));
+  if (const nlohmann::json* perNamespace = in.find("perNamespace"))
+    workload.perNamespace = readHistogram(*perNamespace, in.pathOf("perNamespace"));
+  if (const nlohmann::json* ages = in.find("ages")) workload.ages = readAgeSummary(*ages, in.pathOf("ages"));
   if (const nlohmann::json* phases = in.optionalArray("phases")) {
     const std::string phasesPath = in.pathOf("phases");
     for (std::size_t i = 0; i < phases->size(); ++i) {

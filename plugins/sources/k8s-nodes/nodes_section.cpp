@@ -8,21 +8,34 @@ namespace kubecensus::k8s {
 
 void collectNodes(KubeApi& api, CollectContext& context, ReportBuilder& report, NodeIdMode mode) {
   const NodeSummarizer summarizer(mode, context);
+  // Below the detailed level no row is kept: each node is only counted into its group, so a
+  // large cluster costs a few numbers per node.
+  const bool rows = report.level() >= PrivacyLevel::Detailed;
   std::vector<Node> nodes;
+  NodeGroupCounter counted;
   try {
     api.list(
         kNodesResource, ListOptions{.metadataOnly = false, .fields = kNodeFields},
         [&](const nlohmann::json& item) {
           stopIfCancelled(context);
-          nodes.push_back(summarizer.summarize(item));
+          if (rows)
+            nodes.push_back(summarizer.summarize(item));
+          else
+            counted.add(summarizer.summarize(item));
         },
-        [&] { nodes.clear(); });
+        [&] {
+          nodes.clear();
+          counted.clear();
+        });
   } catch (const KubeError& e) {
     logFailure(context, e);
     report.addError(listFailedMessage(kNodesResource, e));
     return;
   }
-  report.addNodes(std::move(nodes));
+  if (rows)
+    report.addNodes(std::move(nodes));
+  else
+    report.addCountedNodes(counted);
 }
 
 }  // namespace kubecensus::k8s

@@ -171,7 +171,7 @@ WriteResult PostgresStorage::write(const std::vector<const Report*>& batch) {
         values.emplace_back(std::string(toString(report.receivedAs)));
         values.emplace_back(timestamp(report.generatedAt));
         values.emplace_back(report.masterVersion);
-        values.emplace_back(std::to_string(report.nodes.size()));
+        values.emplace_back(std::to_string(nodeCountOf(report)));
         values.emplace_back(encodeNativeJson(report));
       }
       sql += " ON CONFLICT (report_id) DO NOTHING RETURNING report_id";

@@ -85,7 +85,7 @@ WriteResult SqliteStorage::write(const std::vector<const Report*>& batch) {
       insert_->bind(5, std::string(toString(report->receivedAs)));
       insert_->bind(6, report->generatedAt);
       insert_->bind(7, report->masterVersion);
-      insert_->bind(8, static_cast<std::int64_t>(report->nodes.size()));
+      insert_->bind(8, static_cast<std::int64_t>(nodeCountOf(*report)));
       insert_->bind(9, encodeNativeJson(*report));
       insert_->step();
       result.duplicate.push_back(db_->changes() == 0);

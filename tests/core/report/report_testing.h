@@ -55,18 +55,18 @@ inline kubecensus::Report fullReport() {
   report.masterPlatform = "linux/amd64";
   const std::vector<std::int64_t> ageBounds = {3600,    86400,    604800,   2592000,
                                                7776000, 15552000, 31536000, 63072000};
-  report.namespaces = kubecensus::NamespaceSummary{9, {{ageBounds, {0, 1, 0, 2, 0, 0, 0, 6, 0}}, 41306829.5}};
+  report.namespaces = kubecensus::NamespaceSummary{9, kubecensus::AgeSummary{{ageBounds, {0, 1, 0, 2, 0, 0, 0, 6, 0}}, 41306829.5}};
   const std::vector<std::int64_t> namespaceBounds = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
   kubecensus::WorkloadSummary pods;
   pods.kind = "pods";
   pods.total = 21;
-  pods.perNamespace = {namespaceBounds, {1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}};  // 1 + 20 pods
-  pods.ages = {{ageBounds, {0, 0, 0, 0, 0, 0, 0, 21, 0}}, 38000000};
+  pods.perNamespace = kubecensus::Histogram{namespaceBounds, {1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}};  // 1 + 20 pods
+  pods.ages = kubecensus::AgeSummary{{ageBounds, {0, 0, 0, 0, 0, 0, 0, 21, 0}}, 38000000};
   pods.phases = {{"Pending", 4}, {"Running", 15}, {"Succeeded", 2}, {"Failed", 0}, {"Unknown", 0}};
   kubecensus::WorkloadSummary jobs;  // none in the cluster: empty histograms, no phases
   jobs.kind = "jobs";
-  jobs.perNamespace = {namespaceBounds, std::vector<std::uint64_t>(11, 0)};
-  jobs.ages = {{ageBounds, std::vector<std::uint64_t>(9, 0)}, 0};
+  jobs.perNamespace = kubecensus::Histogram{namespaceBounds, std::vector<std::uint64_t>(11, 0)};
+  jobs.ages = kubecensus::AgeSummary{{ageBounds, std::vector<std::uint64_t>(9, 0)}, 0};
   report.workloads = {pods, jobs};
   report.extensions = {{"flavor", "gke"}, {"empty", ""}};
   report.errors = {{"workloads", "forbidden: cannot list jobs"}};

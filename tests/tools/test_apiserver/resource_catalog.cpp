@@ -16,6 +16,7 @@ ResourceCatalog::ResourceCatalog()
           {"nodes", "node", "", "v1", "Node", false, {"no"}, kAllVerbs},
           {"pods", "pod", "", "v1", "Pod", true, {"po"}, kAllVerbs},
           {"services", "service", "", "v1", "Service", true, {"svc"}, kNamespaceVerbs},
+          {"configmaps", "configmap", "", "v1", "ConfigMap", true, {"cm"}, kAllVerbs},
           {"daemonsets", "daemonset", "apps", "v1", "DaemonSet", true, {"ds"}, kAllVerbs},
           {"deployments", "deployment", "apps", "v1", "Deployment", true, {"deploy"}, kAllVerbs},
           {"statefulsets", "statefulset", "apps", "v1", "StatefulSet", true, {"sts"}, kAllVerbs},

@@ -29,6 +29,9 @@ struct ProgramSpec {
   std::vector<SectionSchema> sections;  // the program's own sections
   std::vector<PluginKind> pluginKinds;  // plugin sections it accepts
   std::vector<FlagSpec> flags;          // its own flags, added to the common ones
+  // Rules between options (of several sections) that the option tables cannot say; run on a
+  // configuration whose options are each valid. Problems are reported like any other.
+  std::function<void(const ValidatedConfig&, std::vector<ConfigIssue>&)> crossChecks;
 };
 
 // The flags every program has: --config, --plugin-dir, --set, --log-level, --list-plugins,

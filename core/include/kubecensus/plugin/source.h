@@ -2,11 +2,14 @@
 
 #include <atomic>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "kubecensus/plugin/abi.h"
 #include "kubecensus/plugin/plugin.h"
+#include "kubecensus/report/node_groups.h"
+#include "kubecensus/report/privacy.h"
 #include "kubecensus/report/report.h"
 
 namespace kubecensus {
@@ -32,13 +35,29 @@ class CollectContext {
 };
 
 // The only way a source writes into a report, so the host controls what can be added.
-// The host makes one per source, so errors are attributed to it.
+// The host makes one per source, so errors are attributed to it. Nodes are counted into node
+// groups; their rows are kept only when the privacy level is detailed (docs/privacy.md).
 class ReportBuilder {
  public:
-  ReportBuilder(Report& report, std::string source) : report_(report), source_(std::move(source)) {}
+  // Detailed, counting nodes into a counter of its own (tests, embedding).
+  ReportBuilder(Report& report, std::string source)
+      : report_(report),
+        source_(std::move(source)),
+        owned_(std::make_unique<NodeGroupCounter>()),
+        nodes_(*owned_) {}
+  ReportBuilder(Report& report, std::string source, PrivacyLevel level, NodeGroupCounter& nodes)
+      : report_(report), source_(std::move(source)), level_(level), nodes_(nodes) {}
+
+  // What the report will keep: a source may skip work for what the level leaves out.
+  PrivacyLevel level() const { return level_; }
   void setMasterVersion(std::string version) { report_.masterVersion = std::move(version); }
-  void addNode(Node node) { report_.nodes.push_back(std::move(node)); }
+  void addNode(Node node) {
+    nodes_.add(node);
+    if (level_ >= PrivacyLevel::Detailed) report_.nodes.push_back(std::move(node));
+  }
   void addNodes(std::vector<Node> nodes) {
+    for (const Node& node : nodes) nodes_.add(node);
+    if (level_ < PrivacyLevel::Detailed) return;
     if (report_.nodes.empty()) {
       report_.nodes = std::move(nodes);  // no copy of a large cluster's nodes
     } else {
@@ -46,6 +65,9 @@ class ReportBuilder {
                            std::make_move_iterator(nodes.end()));
     }
   }
+  // Nodes the source counted itself (a large cluster below the detailed level: no rows kept).
+  void addCountedNodes(const NodeGroupCounter& counted) { nodes_.merge(counted); }
+  const NodeGroupCounter& countedNodes() const { return nodes_; }
   void setMasterPlatform(std::string platform) { report_.masterPlatform = std::move(platform); }
   void setNamespaces(NamespaceSummary summary) { report_.namespaces = std::move(summary); }
   void addWorkload(WorkloadSummary summary) { report_.workloads.push_back(std::move(summary)); }
@@ -59,6 +81,9 @@ class ReportBuilder {
  private:
   Report& report_;
   std::string source_;
+  PrivacyLevel level_ = PrivacyLevel::Detailed;
+  std::unique_ptr<NodeGroupCounter> owned_;
+  NodeGroupCounter& nodes_;
 };
 
 class Source : public Plugin {

@@ -44,7 +44,6 @@ nlohmann::json toTectonicJson(const Report& report, const TectonicAccount& accou
 Report fromTectonicJson(const nlohmann::json& json, TectonicAccount* account = nullptr);
 
 // Encodes in the given format (tectonic needs the account).
-std::string encodeReport(const Report& report, ReportFormat format,
-                         const TectonicAccount* account = nullptr);
+std::string encodeReport(const Report& report, ReportFormat format, const TectonicAccount* account = nullptr);
 
 }  // namespace kubecensus

@@ -44,9 +44,12 @@ struct Node {
 
 // Counts of values in fixed ranges: counts[i] holds values in (bounds[i-1], bounds[i]], and
 // the last count (counts.size() == bounds.size() + 1) those above the last bound.
+// Buckets holding fewer values than the agent's minimum group size are emptied into `other`,
+// so a rare value cannot single out a cluster (docs/privacy.md).
 struct Histogram {
   std::vector<std::int64_t> bounds;
   std::vector<std::uint64_t> counts;
+  std::uint64_t other = 0;
   bool operator==(const Histogram&) const = default;
 };
 
@@ -59,7 +62,7 @@ struct AgeSummary {
 
 struct NamespaceSummary {
   std::uint64_t count = 0;
-  AgeSummary ages;
+  std::optional<AgeSummary> ages;  // absent at the minimal level
   bool operator==(const NamespaceSummary&) const = default;
 };
 
@@ -74,10 +77,41 @@ struct CountByName {
 struct WorkloadSummary {
   std::string kind;  // the resource: "pods", "deployments", ...
   std::uint64_t total = 0;
-  Histogram perNamespace;  // namespaces by how many objects of this kind they hold (>= 1)
-  AgeSummary ages;
+  // Absent at the minimal level:
+  std::optional<Histogram> perNamespace;  // namespaces by how many objects of this kind they hold (>= 1)
+  std::optional<AgeSummary> ages;
   std::vector<CountByName> phases;  // pods only: Pending, Running, Succeeded, Failed, Unknown
   bool operator==(const WorkloadSummary&) const = default;
+};
+
+// Summary statistics of one capacity resource over the nodes of a group, in the resource's base
+// unit (cores for cpu, bytes for memory and storage, a count otherwise).
+struct Distribution {
+  double min = 0, p25 = 0, p50 = 0, p75 = 0, p90 = 0, p99 = 0, max = 0, mean = 0;
+  bool operator==(const Distribution&) const = default;
+};
+
+struct ResourceDistribution {
+  std::string resource;
+  Distribution values;
+  bool operator==(const ResourceDistribution&) const = default;
+};
+
+// The nodes that share one software configuration, counted instead of listed (the standard
+// privacy level). Groups with fewer nodes than the minimum group size are merged into one
+// group with `other` set and no attributes; its capacity is left out when it is still small.
+struct NodeGroup {
+  bool other = false;
+  std::optional<std::string> operatingSystem;
+  std::optional<std::string> osImage;
+  std::optional<std::string> kernelVersion;
+  std::optional<std::string> architecture;
+  std::optional<std::string> containerRuntimeVersion;
+  std::optional<std::string> kubeletVersion;
+  std::optional<std::string> cloudProvider;
+  std::uint64_t count = 0;
+  std::vector<ResourceDistribution> capacity;  // sorted by resource name
+  bool operator==(const NodeGroup&) const = default;
 };
 
 struct Extension {
@@ -106,7 +140,10 @@ struct Report {
   AgentInfo agent;
   std::optional<std::string> masterVersion;   // the API server's gitVersion
   std::optional<std::string> masterPlatform;  // "linux/amd64"
-  std::vector<Node> nodes;
+  std::optional<std::string> level;           // the privacy level it was made at (docs/privacy.md)
+  std::optional<std::uint64_t> nodeCount;     // every node, at every level
+  std::vector<NodeGroup> nodeGroups;          // standard and detailed
+  std::vector<Node> nodes;                    // detailed only: one row per node
   std::optional<NamespaceSummary> namespaces;
   std::vector<WorkloadSummary> workloads;
   std::vector<Extension> extensions;
@@ -120,5 +157,11 @@ struct Report {
 
   bool operator==(const Report&) const = default;
 };
+
+// How many nodes the report speaks of: nodeCount, or the rows of a report that predates it
+// (Spartakus and tectonic records, older agents).
+inline std::uint64_t nodeCountOf(const Report& report) {
+  return report.nodeCount.value_or(report.nodes.size());
+}
 
 }  // namespace kubecensus

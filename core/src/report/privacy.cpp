@@ -1,0 +1,82 @@
+#include "kubecensus/report/privacy.h"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+#include "kubecensus/report/node_groups.h"
+
+namespace kubecensus {
+namespace {
+
+void suppressSmallBuckets(Histogram& histogram, std::uint64_t minGroupSize) {
+  for (auto& count : histogram.counts) {
+    if (count > 0 && count < minGroupSize) {
+      histogram.other += count;
+      count = 0;
+    }
+  }
+}
+
+void suppressSmallBuckets(std::optional<AgeSummary>& ages, std::uint64_t minGroupSize) {
+  if (ages) suppressSmallBuckets(ages->ageSeconds, minGroupSize);
+}
+
+}  // namespace
+
+const char* toString(PrivacyLevel level) {
+  switch (level) {
+    case PrivacyLevel::Off: return "off";
+    case PrivacyLevel::Minimal: return "minimal";
+    case PrivacyLevel::Standard: return "standard";
+    case PrivacyLevel::Detailed: return "detailed";
+  }
+  return "?";
+}
+
+std::optional<PrivacyLevel> parsePrivacyLevel(std::string_view text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (PrivacyLevel level :
+       {PrivacyLevel::Off, PrivacyLevel::Minimal, PrivacyLevel::Standard, PrivacyLevel::Detailed})
+    if (lower == toString(level)) return level;
+  return std::nullopt;
+}
+
+void applyPrivacy(Report& report, const PrivacySettings& settings, const NodeGroupCounter* counted) {
+  if (settings.level == PrivacyLevel::Off)
+    throw std::invalid_argument("privacy level off: no report is made");
+  const std::uint64_t k = std::max<std::uint64_t>(1, settings.minGroupSize);
+  report.level = toString(settings.level);
+
+  NodeGroupCounter own;
+  if (counted == nullptr)
+    for (const Node& node : report.nodes) own.add(node);
+  const NodeGroupCounter& nodes = counted ? *counted : own;
+  if (counted != nullptr || !report.nodes.empty()) {
+    report.nodeCount = nodes.total();
+    report.nodeGroups = nodes.groups(k);
+  }
+  if (settings.level < PrivacyLevel::Standard) report.nodeGroups.clear();
+  if (settings.level < PrivacyLevel::Detailed) {
+    report.nodes.clear();
+    report.nodes.shrink_to_fit();
+  }
+
+  if (report.namespaces) {
+    if (settings.level == PrivacyLevel::Minimal) report.namespaces->ages.reset();
+    suppressSmallBuckets(report.namespaces->ages, k);
+  }
+  for (WorkloadSummary& workload : report.workloads) {
+    if (settings.level == PrivacyLevel::Minimal) {
+      workload.perNamespace.reset();
+      workload.ages.reset();
+      workload.phases.clear();
+    }
+    if (workload.perNamespace) suppressSmallBuckets(*workload.perNamespace, k);
+    suppressSmallBuckets(workload.ages, k);
+  }
+  if (settings.level == PrivacyLevel::Minimal) report.extensions.clear();
+}
+
+}  // namespace kubecensus
