@@ -26,6 +26,16 @@ bool constantTimeEqual(const std::string& a, const std::string& b) {
   return difference == 0;
 }
 
+// Whether the request's bearer token is one of `digests` (SHA-256 hex): every digest compared,
+// without stopping early, so timing says nothing about which or how much matched.
+bool bearerMatches(const std::string& header, const std::vector<std::string>& digests) {
+  if (header.rfind("Bearer ", 0) != 0) return false;
+  const std::string digest = sha256Hex(header.substr(7));
+  bool accepted = false;
+  for (const auto& known : digests) accepted = constantTimeEqual(digest, known) || accepted;
+  return accepted;
+}
+
 ApiError unauthorized(const std::string& message, const char* scheme = "Bearer") {
   ApiError error(401, message);
   error.challenge = std::string(scheme) + " realm=\"kubecensus\"";
@@ -36,7 +46,9 @@ ApiError unauthorized(const std::string& message, const char* scheme = "Bearer")
 
 AccessControl::AccessControl(AccessSettings settings) : settings_(std::move(settings)) {
   for (const auto& token : settings_.tokens) tokenDigests_.push_back(sha256Hex(token));
+  for (const auto& token : settings_.adminTokens) adminDigests_.push_back(sha256Hex(token));
   settings_.tokens.clear();  // only the digests stay in memory
+  settings_.adminTokens.clear();
 }
 
 std::string AccessControl::admit(const Poco::Net::HTTPServerRequest& request,
@@ -80,11 +92,15 @@ void AccessControl::authenticate(const Poco::Net::HTTPServerRequest& request) co
   const std::string header = request.get("Authorization", "");
   if (header.rfind("Bearer ", 0) != 0)
     throw unauthorized("this collector needs \"Authorization: Bearer <token>\"");
-  // Digests of equal length, compared against every accepted token without stopping early.
-  const std::string digest = sha256Hex(header.substr(7));
-  bool accepted = false;
-  for (const auto& known : tokenDigests_) accepted = constantTimeEqual(digest, known) || accepted;
-  if (!accepted) throw unauthorized("the bearer token is not accepted by this collector");
+  if (!bearerMatches(header, tokenDigests_))
+    throw unauthorized("the bearer token is not accepted by this collector");
+}
+
+void AccessControl::admitAdmin(const Poco::Net::HTTPServerRequest& request) const {
+  if (adminDigests_.empty())
+    throw ApiError(403, "administrative requests are off: no collector.admin_tokens configured");
+  if (!bearerMatches(request.get("Authorization", ""), adminDigests_))
+    throw unauthorized("this request needs \"Authorization: Bearer <one of collector.admin_tokens>\"");
 }
 
 void AccessControl::limit(const std::string& clientAddress) {

@@ -19,9 +19,10 @@ namespace kubecensus::server {
 class Accounts;
 
 struct AccessSettings {
-  std::vector<std::string> tokens;  // auth = token: the accepted bearer tokens
-  Accounts* accounts = nullptr;     // auth = account: the accounts that may post
-  double ratePerSecond = 0;         // 0: no rate limit
+  std::vector<std::string> tokens;       // auth = token: the accepted bearer tokens
+  std::vector<std::string> adminTokens;  // bearer tokens of the administrative routes (erasure)
+  Accounts* accounts = nullptr;          // auth = account: the accounts that may post
+  double ratePerSecond = 0;              // 0: no rate limit
   double burst = 20;
 };
 
@@ -36,6 +37,9 @@ class AccessControl {
                     bool accountInBody = false);
   // auth = account: the account in a tectonic payload must be enabled and its secret right.
   void checkAccount(const std::string& id, const std::string& secret);
+  // For administrative routes: 403 when no admin token is configured (the routes are off),
+  // 401 without one of them as "Authorization: Bearer".
+  void admitAdmin(const Poco::Net::HTTPServerRequest& request) const;
   bool accountsRequired() const { return settings_.accounts != nullptr; }
 
  private:
@@ -49,6 +53,7 @@ class AccessControl {
 
   AccessSettings settings_;
   std::vector<std::string> tokenDigests_;  // SHA-256 hex of each accepted token
+  std::vector<std::string> adminDigests_;  // and of each admin token
   std::mutex mutex_;
   std::map<std::string, Bucket> buckets_;
 };

@@ -31,6 +31,38 @@ std::string clientAddress(const Poco::Net::HTTPServerRequest& request, const Api
                                                request.get("X-Forwarded-For", ""));
 }
 
+// The sender as stored in receivedFrom (and logged): what collector.received_from keeps of it.
+std::string receivedFrom(const Poco::Net::HTTPServerRequest& request, const ApiSettings& settings) {
+  return keptAddress(clientAddress(request, settings), settings.addressPolicy);
+}
+
+// DELETE /api/v2/clusters/{clusterID}
+void deleteCluster(Ingestor& ingestor, const std::string& path, Poco::Net::HTTPServerResponse& response) {
+  std::string clusterID;
+  Poco::URI::decode(path.substr(std::string_view("/api/v2/clusters/").size()), clusterID);
+  if (clusterID.empty() || clusterID.find('/') != std::string::npos)
+    throw ApiError(404, "expected /api/v2/clusters/{clusterID}");
+  Ingestor::Deleted deleted;
+  try {
+    deleted = ingestor.eraseCluster(clusterID);
+  } catch (const std::exception& e) {
+    ApiError unavailable(503,
+                         std::string("erasure failed: ") + e.what() + "; nothing is promised, retry later");
+    unavailable.retryAfter = 5;
+    throw unavailable;
+  }
+  nlohmann::json answer = {{"clusterID", clusterID},
+                           {"deleted", nlohmann::json::object()},
+                           {"unsupported", nlohmann::json::array()}};
+  for (const auto& [name, count] : deleted) {
+    if (count)
+      answer["deleted"][name] = *count;
+    else
+      answer["unsupported"].push_back(name);
+  }
+  sendJson(response, 200, answer.dump());
+}
+
 // Parses a body into reports, turning format errors into 400 (syntax) or 422 (schema).
 template <class Decode>
 auto decode(const std::string& body, bool lenient, Decode&& decodeJson) {
@@ -64,7 +96,7 @@ void postLegacy(Ingestor& ingestor, const ApiSettings& settings, AccessControl& 
   }
   std::vector<Report> reports;
   reports.push_back(std::move(report));
-  ingestor.ingest(std::move(reports), format, clientAddress(request, settings));
+  ingestor.ingest(std::move(reports), format, receivedFrom(request, settings));
   response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
   response.send();
 }
@@ -92,7 +124,7 @@ void postReports(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTT
     return parsed;
   });
   Ingestor::Outcome outcome =
-      ingestor.ingest(std::move(reports), ReportFormat::Native, clientAddress(request, settings));
+      ingestor.ingest(std::move(reports), ReportFormat::Native, receivedFrom(request, settings));
   nlohmann::json answer{
       {"accepted", outcome.accepted}, {"duplicates", outcome.duplicates}, {"reportIDs", outcome.reportIDs}};
   sendJson(response, 202, answer.dump());
@@ -102,7 +134,7 @@ void postBundle(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTTP
                 Poco::Net::HTTPServerResponse& response) {
   const std::string body = readBundleBody(request, settings.maxBundleBytes);
   BundleImport result =
-      importBundle(ingestor, body, settings.maxBundleBytes * 8, clientAddress(request, settings));
+      importBundle(ingestor, body, settings.maxBundleBytes * 8, receivedFrom(request, settings));
   nlohmann::json answer{
       {"reports", result.reports}, {"accepted", result.accepted}, {"duplicates", result.duplicates}};
   sendJson(response, 202, answer.dump());
@@ -182,11 +214,18 @@ std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings, Me
       {"GET", "/readyz", [&ingestor](Request&, Response& r) { getReady(ingestor, r); }},
       {"GET", "/metrics", [&metrics](Request&, Response& r) { getMetrics(metrics, r); }},
       {"GET", "/version", [](Request&, Response& r) { getVersion(r); }},
+      {"DELETE", "/api/v2/clusters/",
+       [&ingestor, &access](Request& q, Response& r) {
+         access.admitAdmin(q);
+         deleteCluster(ingestor, Poco::URI(q.getURI()).getPath(), r);
+       },
+       true},
   };
 }
 
 void dispatch(const std::vector<Route>& routes, Poco::Net::HTTPServerRequest& request,
-              Poco::Net::HTTPServerResponse& response, Logger& log, Metrics* metrics) {
+              Poco::Net::HTTPServerResponse& response, Logger& log, Metrics* metrics,
+              AddressPolicy logAddress) {
   auto started = std::chrono::steady_clock::now();
   if (metrics) metrics->requestStarted();
   std::string route = "unmatched";
@@ -201,7 +240,9 @@ void dispatch(const std::vector<Route>& routes, Poco::Net::HTTPServerRequest& re
     std::string allow;
     const Route* match = nullptr;
     for (const auto& route : routes) {
-      if (route.path != path) continue;
+      const bool matches = route.prefix ? path.size() > route.path.size() && path.rfind(route.path, 0) == 0
+                                        : route.path == path;
+      if (!matches) continue;
       allow += (allow.empty() ? "" : ", ") + route.method;
       if (route.method == request.getMethod()) match = &route;
     }
@@ -241,7 +282,10 @@ void dispatch(const std::vector<Route>& routes, Poco::Net::HTTPServerRequest& re
   if (log.enabled(LogLevel::Info)) {
     char elapsed[32];
     std::snprintf(elapsed, sizeof elapsed, "%.1f ms", static_cast<double>(micros) / 1000.0);
-    log.info(request.getMethod() + " " + path + " " + std::to_string(status) + " " + elapsed);
+    // The peer, kept as receivedFrom is (collector.received_from); never the full address by default.
+    const std::string from = keptAddress(request.clientAddress().host().toString(), logAddress);
+    log.info((from.empty() ? "" : from + " ") + request.getMethod() + " " + path + " " +
+             std::to_string(status) + " " + elapsed);
   }
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "address_policy.h"
 #include "trusted_proxies.h"
 
 namespace Poco::Net {
@@ -26,15 +27,17 @@ using Handler = std::function<void(Poco::Net::HTTPServerRequest&, Poco::Net::HTT
 
 struct Route {
   std::string method;
-  std::string path;
+  std::string path;  // exact, or with `prefix` every path under it ("/api/v2/clusters/")
   Handler handle;
+  bool prefix = false;
 };
 
 struct ApiSettings {
   std::uint64_t maxBodyBytes = 1 << 20;
   std::uint64_t maxDecompressedBytes = 16 << 20;
-  std::uint64_t maxBundleBytes = 64 << 20;  // inflated: 8 times as much
-  TrustedProxies trustedProxies;            // whose X-Forwarded-For is believed
+  std::uint64_t maxBundleBytes = 64 << 20;                 // inflated: 8 times as much
+  TrustedProxies trustedProxies;                           // whose X-Forwarded-For is believed
+  AddressPolicy addressPolicy = AddressPolicy::Truncated;  // what receivedFrom keeps
 };
 
 // The collector's HTTP API: POST /api/v1 (Spartakus record or tectonic payload, 204),
@@ -42,13 +45,17 @@ struct ApiSettings {
 // GET /healthz, GET /version.
 // GET /readyz: 200 while every storage answers, 503 otherwise (a load balancer's readiness);
 // GET /metrics: Prometheus text.
+// DELETE /api/v2/clusters/{clusterID}: erases a cluster's reports from every storage that can
+// delete (admin token), answering which storages deleted how many and which cannot.
 // The POST routes go through `access` (authentication, rate limit) first.
 std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings, Metrics& metrics,
                              AccessControl& access);
 
 // Finds the route for a request and runs it; unknown path 404, known path with another
 // method 405 with Allow; any ApiError becomes its JSON answer, anything else a 500.
+// The access log line names the peer as `logAddress` keeps it.
 void dispatch(const std::vector<Route>& routes, Poco::Net::HTTPServerRequest& request,
-              Poco::Net::HTTPServerResponse& response, Logger& log, Metrics* metrics = nullptr);
+              Poco::Net::HTTPServerResponse& response, Logger& log, Metrics* metrics = nullptr,
+              AddressPolicy logAddress = AddressPolicy::Truncated);
 
 }  // namespace kubecensus::server

@@ -30,6 +30,20 @@ ProgramSpec collectorProgram() {
             "(receivedFrom, "
             "rate limits); from anyone else the header is ignored",
             0},
+           {"received_from", OptionType::String, "truncated",
+            "what is kept of the sender's address in receivedFrom and the access log: truncated (the /24 of "
+            "IPv4, the /48 of IPv6), full, or none",
+            0, "truncated,full,none"},
+           {"retention", OptionType::Duration, "400d",
+            "reports received longer ago are deleted from every storage that can delete (0: keep forever)",
+            0},
+           {"retention_interval", OptionType::Duration, "1h", "how often retention runs (also once at start)",
+            0},
+           {"admin_tokens", OptionType::Secret, "",
+            "bearer tokens of administrative requests (DELETE /api/v2/clusters/{id}), comma-separated; "
+            "empty: "
+            "those requests are refused",
+            0},
            {"tls_cert", OptionType::Path, "",
             "certificate (PEM, chain after it): serve HTTPS instead of HTTP", 0},
            {"tls_key", OptionType::Path, "", "the certificate's private key (PEM)", 0},

@@ -19,31 +19,34 @@ namespace {
 
 class RouteHandler : public Poco::Net::HTTPRequestHandler {
  public:
-  RouteHandler(const std::vector<Route>& routes, Logger& log, Metrics* metrics)
-      : routes_(routes), log_(log), metrics_(metrics) {}
+  RouteHandler(const std::vector<Route>& routes, Logger& log, Metrics* metrics, AddressPolicy logAddress)
+      : routes_(routes), log_(log), metrics_(metrics), logAddress_(logAddress) {}
   void handleRequest(Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response) override {
-    dispatch(routes_, request, response, log_, metrics_);
+    dispatch(routes_, request, response, log_, metrics_, logAddress_);
   }
 
  private:
   const std::vector<Route>& routes_;
   Logger& log_;
   Metrics* metrics_;
+  AddressPolicy logAddress_;
 };
 
 class RouteHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  RouteHandlerFactory(const std::vector<Route>& routes, Logger& log, Metrics* metrics)
-      : routes_(routes), log_(log), metrics_(metrics) {}
+  RouteHandlerFactory(const std::vector<Route>& routes, Logger& log, Metrics* metrics,
+                      AddressPolicy logAddress)
+      : routes_(routes), log_(log), metrics_(metrics), logAddress_(logAddress) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new RouteHandler(routes_, log_, metrics_);
+    return new RouteHandler(routes_, log_, metrics_, logAddress_);
   }
 
  private:
   const std::vector<Route>& routes_;
   Logger& log_;
   Metrics* metrics_;
+  AddressPolicy logAddress_;
 };
 
 }  // namespace
@@ -76,8 +79,8 @@ HttpServer::HttpServer(std::vector<Route> routes, const HttpServerSettings& sett
   params->setTimeout(Poco::Timespan(settings.timeout.count() * 1000));
   params->setKeepAlive(true);
   params->setServerName("kubecensus-collector");
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new RouteHandlerFactory(routes_, log_, metrics_), socket,
-                                                    params);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(
+      new RouteHandlerFactory(routes_, log_, metrics_, settings.logAddress), socket, params);
 }
 
 HttpServer::~HttpServer() = default;

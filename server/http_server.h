@@ -23,6 +23,7 @@ struct HttpServerSettings {
   std::chrono::milliseconds timeout{10000};  // per read/write on a connection
   std::string tlsCertFile;                   // both set: HTTPS (TLS 1.2 or newer) instead of HTTP
   std::string tlsKeyFile;
+  AddressPolicy logAddress = AddressPolicy::Truncated;  // how the access log names the peer
 };
 
 // The Poco HTTP server serving a route table.

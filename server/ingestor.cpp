@@ -28,7 +28,10 @@ Ingestor::Outcome Ingestor::ingest(std::vector<Report> reports, ReportFormat rec
   const Micros now = nowMicros();
   for (Report& report : reports) {
     report.receivedAt = now;  // never the client's clock
-    report.receivedFrom = receivedFrom;
+    if (!receivedFrom.empty())
+      report.receivedFrom = receivedFrom;
+    else
+      report.receivedFrom.reset();  // collector.received_from = none
     report.receivedAs = receivedAs;
   }
   Pending pending{&reports, {}};
@@ -150,6 +153,18 @@ std::vector<std::pair<std::string, StorageHealth>> Ingestor::health() {
   std::vector<std::pair<std::string, StorageHealth>> result;
   for (auto& [name, storage] : storages_) result.emplace_back(name, storage->health());
   return result;
+}
+
+Ingestor::Deleted Ingestor::eraseCluster(const std::string& clusterID) {
+  Deleted deleted;
+  for (auto& [name, storage] : storages_) deleted.emplace_back(name, storage->eraseCluster(clusterID));
+  return deleted;
+}
+
+Ingestor::Deleted Ingestor::deleteReceivedBefore(Micros cutoff) {
+  Deleted deleted;
+  for (auto& [name, storage] : storages_) deleted.emplace_back(name, storage->deleteReceivedBefore(cutoff));
+  return deleted;
 }
 
 }  // namespace kubecensus::server

@@ -5,6 +5,7 @@
 #include <deque>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -57,6 +58,12 @@ class Ingestor {
 
   // name -> (ok, detail) for /healthz and /readyz
   std::vector<std::pair<std::string, StorageHealth>> health();
+
+  // Per storage: how many reports it deleted, or nullopt when it cannot delete. Throws what a
+  // storage throws (the caller answers 503).
+  using Deleted = std::vector<std::pair<std::string, std::optional<std::uint64_t>>>;
+  Deleted eraseCluster(const std::string& clusterID);
+  Deleted deleteReceivedBefore(Micros cutoff);
 
  private:
   struct Pending {

@@ -20,6 +20,7 @@
 #include "kubecensus/util/value_parse.h"
 #include "kubecensus/version.h"
 #include "metrics.h"
+#include "retention_job.h"
 
 using namespace kubecensus;
 
@@ -122,6 +123,8 @@ int serve(Startup& startup) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("collector.") + e.what());
   }
+  api.addressPolicy =
+      server::parseAddressPolicy(core.getString("received_from")).value_or(server::AddressPolicy::Truncated);
   server::AccessSettings accessSettings;
   std::unique_ptr<server::Accounts> accounts;
   if (core.getString("auth") == "account") {
@@ -136,6 +139,7 @@ int serve(Startup& startup) {
     if (accessSettings.tokens.empty())
       throw UsageError("collector.auth = token needs at least one token in collector.tokens");
   }
+  accessSettings.adminTokens = splitList(core.getString("admin_tokens"));
   accessSettings.ratePerSecond = static_cast<double>(core.getInt("rate_limit"));
   accessSettings.burst = static_cast<double>(std::max<std::int64_t>(1, core.getInt("rate_burst")));
   server::AccessControl access(accessSettings);
@@ -151,6 +155,12 @@ int serve(Startup& startup) {
   settings.tlsKeyFile = core.getString("tls_key");
   if (settings.tlsCertFile.empty() != settings.tlsKeyFile.empty())
     throw UsageError("collector.tls_cert and collector.tls_key go together");
+  settings.logAddress = api.addressPolicy;
+  std::unique_ptr<server::RetentionJob> retention;
+  if (core.getDuration("retention").count() > 0)
+    retention = std::make_unique<server::RetentionJob>(
+        ingestor, core.getDuration("retention"),
+        std::max(core.getDuration("retention_interval"), std::chrono::milliseconds(1000)), log);
   server::HttpServer http(server::apiRoutes(ingestor, api, metrics, access), settings, log, &metrics);
   http.start();
   log.info(std::string("kubecensus-collector ") + kVersion + " listening on " + http.scheme() + "://" +
@@ -160,6 +170,7 @@ int serve(Startup& startup) {
   }
   log.info("shutting down (signal " + std::to_string(Shutdown::signal()) + ")");
   http.stop();
+  retention.reset();
   log.info("stopped");
   return kExitOk;
 }

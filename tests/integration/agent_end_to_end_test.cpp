@@ -56,7 +56,7 @@ TEST_CASE("agent run once delivers a host report the collector stores under a st
   auto rows = collector.reports();
   REQUIRE(rows.size() == 1);
   const StoredReport stored = rows[0];
-  CHECK(stored.receivedFrom == "127.0.0.1");
+  CHECK(stored.receivedFrom == "127.0.0.0");  // the /24 kept by default
   CHECK(stored.receivedAs == "kubecensus.report/v2");
   CHECK(stored.receivedAt >= before);
   CHECK(stored.receivedAt <= after);

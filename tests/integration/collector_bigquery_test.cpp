@@ -48,7 +48,7 @@ TEST_CASE("bigquery: the seeds are streamed into BigQuery and into SQLite beside
   auto rows = bigquery.rows();
   REQUIRE(rows.size() == 3);
   CHECK(rows.at(id)["clusterID"] == "c0ffee00-0000-4000-8000-000000000001");
-  CHECK(rows.at(id)["receivedFrom"] == "127.0.0.1");
+  CHECK(rows.at(id)["receivedFrom"] == "127.0.0.0");
   int spartakus = 0;
   for (const auto& [insertId, row] : rows) {
     CHECK(row["reportID"] == insertId);

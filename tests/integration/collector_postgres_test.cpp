@@ -33,7 +33,7 @@ TEST_CASE("postgres: the seed examples posted verbatim are stored and read back"
   CHECK(pg.query("SELECT received_as FROM reports ORDER BY received_as") == "spartakus-v1\ntectonic\n");
   CHECK(pg.query("SELECT report->>'reportID' = report_id, report ? 'accountSecret' FROM reports "
                  "WHERE received_as = 'tectonic'") == "t|f\n");
-  CHECK(pg.query("SELECT received_from FROM reports LIMIT 1") == "127.0.0.1\n");
+  CHECK(pg.query("SELECT received_from FROM reports LIMIT 1") == "127.0.0.0\n");
 }
 
 TEST_CASE("postgres: two collectors on one database, the same reports to both at once: each stored once",

@@ -26,6 +26,8 @@ class PostgresStorage : public Storage {
 
   WriteResult write(const std::vector<const Report*>& batch) override;
   StorageHealth health() override;
+  std::optional<std::uint64_t> eraseCluster(const std::string& clusterID) override;
+  std::optional<std::uint64_t> deleteReceivedBefore(Micros cutoff) override;
 
  private:
   // A pooled connection, back to the pool when released unless it broke.

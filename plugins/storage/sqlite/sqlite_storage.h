@@ -23,6 +23,8 @@ class SqliteStorage : public Storage {
 
   WriteResult write(const std::vector<const Report*>& batch) override;
   StorageHealth health() override;
+  std::optional<std::uint64_t> eraseCluster(const std::string& clusterID) override;
+  std::optional<std::uint64_t> deleteReceivedBefore(Micros cutoff) override;
 
  private:
   std::mutex mutex_;  // one writer at a time on this connection

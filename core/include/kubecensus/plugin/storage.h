@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,14 @@ class Storage : public Plugin {
   // batch must then store each report once).
   virtual WriteResult write(const std::vector<const Report*>& batch) = 0;
   virtual StorageHealth health() = 0;
+
+  // Deletion, for the collector's erasure requests and retention. A storage that cannot delete
+  // (an append-only file, a streaming table) keeps these defaults, which say so with nullopt;
+  // one that can returns how many reports it deleted.
+  // Every report of the cluster.
+  virtual std::optional<std::uint64_t> eraseCluster(const std::string& /*clusterID*/) { return std::nullopt; }
+  // Every report received before `cutoff` (collector clock).
+  virtual std::optional<std::uint64_t> deleteReceivedBefore(Micros /*cutoff*/) { return std::nullopt; }
 };
 
 }  // namespace kubecensus
