@@ -31,6 +31,7 @@ ProgramSpec agentProgram() {
       "       kubecensus-agent preview [flags]     collect once and print exactly what would be sent\n"
       "       kubecensus-agent rbac-check [flags]  ask the API server which sections the agent may read\n"
       "       kubecensus-agent status              the last pass's health (exit 0 healthy, 1 not)\n"
+      "       kubecensus-agent history [--json]    the reports delivered, with each receiver's answer\n"
       "       kubecensus-agent spool list [--json] what the outbox holds (waiting, dead letters) and the "
       "spool\n"
       "       kubecensus-agent spool purge [--report ID]  delete dead letters and exported spooled reports\n"
@@ -132,7 +133,7 @@ ProgramSpec agentProgram() {
       {"cluster-id", "ID", "cluster identifier (agent.cluster_id)"},
       {"period", "DURATION", "time between reports, e.g. 24h, 30m (agent.period)"},
       {"once", "", "send one report and exit (same as --period 0)"},
-      {"json", "", "spool list: one JSON object per line"},
+      {"json", "", "spool list, history: one JSON object per line"},
       {"report", "ID", "spool purge: only this report's dead letters"},
       {"spool", "PATH", "spool commands: the spool file (default: the spool sink's path)"},
       {"output", "FILE", "spool export: the bundle to write"},

@@ -6,6 +6,7 @@
 #include "agent_options.h"
 #include "agent_runtime.h"
 #include "agent_status.h"
+#include "history_command.h"
 #include "kubecensus/plugin/options.h"
 #include "kubecensus/report/formats.h"
 #include "kubecensus/report/privacy.h"
@@ -22,7 +23,7 @@ using namespace kubecensus;
 
 namespace {
 
-enum class Command { Run, Preview, RbacCheck, Spool, Status };
+enum class Command { Run, Preview, RbacCheck, Spool, Status, History };
 
 // Reporting is off when the user said so, in any of the ways users expect.
 std::optional<std::string> optOutReason(const Options& agent) {
@@ -90,6 +91,8 @@ int run(std::unique_ptr<Startup> startup, Command command, const std::vector<std
                                {words.begin() + 1, words.end()}, std::cout, log);
   }
   if (command == Command::Status) return agent::statusCommand(startup->validated(), std::cout, nowMicros());
+  if (command == Command::History)
+    return agent::historyCommand(startup->validated(), startup->commandLine().has("json"), std::cout, log);
   if (command == Command::RbacCheck) {
     agent::AgentRuntime runtime(startup->validated(), startup->registry(), log);
     return agent::rbacCheck(runtime, std::cout);
@@ -127,7 +130,8 @@ int main(int argc, char** argv) {
     if (int code = startup->finish(); code >= 0) return code;
     const auto& words = startup->commandLine().positional();
     if (words.empty() || (words.size() != 1 && words[0] != "spool"))
-      throw UsageError("expected one command: run, preview, rbac-check, spool or status (see --help)");
+      throw UsageError(
+          "expected one command: run, preview, rbac-check, spool, status or history (see --help)");
     Command command;
     if (words[0] == "spool")
       command = Command::Spool;
@@ -139,9 +143,11 @@ int main(int argc, char** argv) {
       command = Command::RbacCheck;
     else if (words[0] == "status")
       command = Command::Status;
+    else if (words[0] == "history")
+      command = Command::History;
     else
       throw UsageError("unknown command '" + words[0] +
-                       "' (expected run, preview, rbac-check, spool or status)");
+                       "' (expected run, preview, rbac-check, spool, status or history)");
     return run(std::move(startup), command, args);
   });
 }

@@ -153,3 +153,33 @@ TEST_CASE(
   CHECK(off.out.empty());
   CHECK_THAT(off.err, Catch::Contains("nothing would be sent"));
 }
+
+TEST_CASE("history lists each report delivered with the collector's receipt") {
+  Collector collector;
+  TempDir work;
+  RunResult empty = runAgent({"history", "--set", "agent.state_dir=" + work.file("state")});
+  CHECK(empty.exitCode == 0);
+  CHECK_THAT(empty.output, Catch::Contains("nothing was ever sent"));
+  for (int i = 0; i < 2; ++i)
+    REQUIRE(runAgent({"run", "--once", "--database", collector.url(), "--set",
+                      "agent.state_dir=" + work.file("state")})
+                .exitCode == 0);
+  RunResult listed = runAgent({"history", "--json", "--set", "agent.state_dir=" + work.file("state")});
+  INFO(listed.output);
+  REQUIRE(listed.exitCode == 0);
+  std::vector<json> rows;
+  std::istringstream lines(listed.output);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty() && line[0] == '{') rows.push_back(json::parse(line));
+  REQUIRE(rows.size() == 2);
+  const auto stored = collector.reports();
+  REQUIRE(stored.size() == 2);
+  CHECK(rows[0]["reportID"] == stored[1].reportID);  // newest first
+  CHECK(rows[1]["reportID"] == stored[0].reportID);
+  for (const auto& row : rows) {
+    CHECK(row["sink"].get<std::string>().rfind("sink.", 0) == 0);
+    CHECK_THAT(row["receipt"].get<std::string>(),
+               Catch::Contains("HTTP 202") && Catch::Contains(row["reportID"].get<std::string>()));
+    CHECK(row["bytes"].get<int>() > 100);
+  }
+}

@@ -135,7 +135,7 @@ TEST_CASE("unknown flags and unknown or missing commands exit 2 while version ex
   CHECK(contains(command.output, "unknown command 'frobnicate'"));
   RunResult none = runAgent({});
   CHECK(none.exitCode == 2);
-  CHECK(contains(none.output, "run, preview, rbac-check, spool or status"));
+  CHECK(contains(none.output, "run, preview, rbac-check, spool, status or history"));
 
   RunResult agentVersion = runAgent({"--version"});
   CHECK(agentVersion.exitCode == 0);

@@ -8,6 +8,7 @@
 #include "kubecensus/outbox/outbox.h"
 #include "kubecensus/plugin/sink.h"
 #include "kubecensus/report/formats.h"
+#include "kubecensus/report/time.h"
 #include "kubecensus/util/logger.h"
 #include "kubecensus/util/shutdown.h"
 #include "kubecensus/util/value_parse.h"
@@ -49,7 +50,7 @@ std::size_t Forwarder::drain(std::int64_t now) {
       const std::string about = target.name + ": report " + entry->reportID;
       const std::string detail = result.detail.empty() ? "" : " (" + result.detail + ")";
       if (result.outcome == DeliveryResult::Outcome::Delivered) {
-        outbox_.delivered(entry->seq, target.name);
+        outbox_.delivered(entry->seq, target.name, result.detail, nowMicros());
         log_.info(about + " delivered" + detail);
         ++delivered;
         continue;

@@ -39,7 +39,21 @@ const std::vector<const char*> kMigrations = {
     CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
     INSERT INTO counters VALUES ('evicted', 0);
     )sql",
+    // 2: what was delivered, with the receiver's answer (kubecensus-agent history).
+    R"sql(
+    CREATE TABLE history (
+      id           INTEGER PRIMARY KEY,
+      report_id    TEXT NOT NULL,
+      sink         TEXT NOT NULL,
+      delivered_at INTEGER NOT NULL,        -- microseconds since the epoch
+      bytes        INTEGER NOT NULL,        -- the stored report's size
+      receipt      TEXT NOT NULL            -- what the receiver answered
+    );
+    )sql",
 };
+
+// Deliveries remembered in the history, newest first; older ones are forgotten.
+constexpr std::int64_t kHistoryLength = 1000;
 
 bool isCorruption(int code) {
   int primary = code & 0xff;
@@ -130,10 +144,21 @@ class Outbox::Impl {
     });
   }
 
-  void delivered(std::int64_t seq, const std::string& sink) {
+  void delivered(std::int64_t seq, const std::string& sink, const std::string& receipt, std::int64_t now) {
     std::lock_guard<std::mutex> lock(mutex_);
     guarded([&] {
       Transaction transaction(*db_);
+      Statement remember(db_->handle(), R"sql(
+          INSERT INTO history (report_id, sink, delivered_at, bytes, receipt)
+          SELECT report_id, ?2, ?3, length(CAST(body AS BLOB)), ?4 FROM reports WHERE seq = ?1)sql");
+      remember.bind(1, seq);
+      remember.bind(2, sink);
+      remember.bind(3, now);
+      remember.bind(4, receipt);
+      remember.step();
+      Statement forget(db_->handle(), "DELETE FROM history WHERE id <= (SELECT max(id) FROM history) - ?1");
+      forget.bind(1, kHistoryLength);
+      forget.step();
       Statement remove(db_->handle(), "DELETE FROM deliveries WHERE seq = ?1 AND sink = ?2");
       remove.bind(1, seq);
       remove.bind(2, sink);
@@ -223,6 +248,19 @@ class Outbox::Impl {
         out.push_back({all.columnInt(0), all.columnText(1), all.columnText(2), all.columnText(3),
                        static_cast<int>(all.columnInt(4)), all.columnInt(5), all.columnInt(6),
                        all.columnText(7)});
+      return out;
+    });
+  }
+
+  std::vector<HistoryRow> history() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return guarded([&] {
+      std::vector<HistoryRow> out;
+      Statement all(db_->handle(),
+                    "SELECT report_id, sink, delivered_at, bytes, receipt FROM history ORDER BY id DESC");
+      while (all.step())
+        out.push_back(
+            {all.columnText(0), all.columnText(1), all.columnInt(2), all.columnInt(3), all.columnText(4)});
       return out;
     });
   }
@@ -366,8 +404,12 @@ void Outbox::add(const std::string& reportID, const std::string& body, std::int6
 std::optional<OutboxEntry> Outbox::next(const std::string& sink, std::int64_t now) {
   return impl_->next(sink, now);
 }
-void Outbox::delivered(std::int64_t seq, const std::string& sink) {
-  impl_->delivered(seq, sink);
+void Outbox::delivered(std::int64_t seq, const std::string& sink, const std::string& receipt,
+                       std::int64_t now) {
+  impl_->delivered(seq, sink, receipt, now);
+}
+std::vector<HistoryRow> Outbox::history() {
+  return impl_->history();
 }
 void Outbox::retryLater(std::int64_t seq, const std::string& sink, std::int64_t nextAttemptAt,
                         const std::string& detail) {

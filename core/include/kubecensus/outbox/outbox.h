@@ -54,6 +54,15 @@ struct OutboxRow {
   std::string detail;              // the last error, or the rejection (status and body)
 };
 
+// One delivery, as `kubecensus-agent history` lists it.
+struct HistoryRow {
+  std::string reportID;
+  std::string sink;
+  std::int64_t deliveredAt = 0;  // µs since the epoch
+  std::int64_t bytes = 0;        // the report as stored (native JSON)
+  std::string receipt;           // the receiver's answer, e.g. HTTP 202 and its body
+};
+
 class OutboxError : public std::runtime_error {
  public:
   OutboxError(const std::string& message, bool diskFull) : std::runtime_error(message), diskFull_(diskFull) {}
@@ -87,7 +96,8 @@ class Outbox {
   // The oldest pending report of `sink` if its next attempt is due by `now`. Only the oldest:
   // a sink's reports go out in order.
   std::optional<OutboxEntry> next(const std::string& sink, std::int64_t now);
-  void delivered(std::int64_t seq, const std::string& sink);
+  // The delivery is remembered in the history (the last 1000) with the receiver's answer.
+  void delivered(std::int64_t seq, const std::string& sink, const std::string& receipt, std::int64_t now);
   void retryLater(std::int64_t seq, const std::string& sink, std::int64_t nextAttemptAt,
                   const std::string& detail);
   void rejected(std::int64_t seq, const std::string& sink, const std::string& detail);
@@ -103,7 +113,8 @@ class Outbox {
   std::int64_t rejectedCount();
   // The report is still kept: waiting for some sink, or a dead letter.
   bool holds(const std::string& reportID);
-  std::vector<OutboxRow> rows();  // pending and rejected, oldest first
+  std::vector<OutboxRow> rows();      // pending and rejected, oldest first
+  std::vector<HistoryRow> history();  // delivered, newest first
   // Deletes dead letters (all, or those of one report); returns how many.
   std::int64_t purgeRejected(const std::string& reportID = {});
   // The body of a kept report, if there is one.
