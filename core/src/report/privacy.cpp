@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 #include <stdexcept>
 
+#include "kubecensus/report/extension_rules.h"
 #include "kubecensus/report/node_groups.h"
 
 namespace kubecensus {
@@ -20,6 +22,28 @@ void suppressSmallBuckets(Histogram& histogram, std::uint64_t minGroupSize) {
 
 void suppressSmallBuckets(std::optional<AgeSummary>& ages, std::uint64_t minGroupSize) {
   if (ages) suppressSmallBuckets(ages->ageSeconds, minGroupSize);
+}
+
+// Extensions from any plugin follow the extensions source's rules; what breaks them is left out
+// and said in the errors, without quoting it (an invalid key may be anything).
+void enforceExtensionRules(Report& report) {
+  std::vector<Extension> kept;
+  std::set<std::string> seen;
+  for (Extension& extension : report.extensions) {
+    std::optional<std::string> problem = invalidExtensionKeyReason(extension.name);
+    if (!problem && extension.value.size() > kMaxExtensionValueBytes)
+      problem = "a value is longer than " + std::to_string(kMaxExtensionValueBytes) + " bytes";
+    if (!problem && seen.count(extension.name)) problem = "a key is given more than once";
+    if (!problem && kept.size() >= kMaxExtensions)
+      problem = "more than " + std::to_string(kMaxExtensions) + " extensions";
+    if (problem) {
+      report.errors.push_back({"agent", "an extension was left out: " + *problem});
+      continue;
+    }
+    seen.insert(extension.name);
+    kept.push_back(std::move(extension));
+  }
+  report.extensions = std::move(kept);
 }
 
 }  // namespace
@@ -77,6 +101,7 @@ void applyPrivacy(Report& report, const PrivacySettings& settings, const NodeGro
     suppressSmallBuckets(workload.ages, k);
   }
   if (settings.level == PrivacyLevel::Minimal) report.extensions.clear();
+  enforceExtensionRules(report);
 }
 
 }  // namespace kubecensus

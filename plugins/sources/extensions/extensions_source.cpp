@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "extension_key.h"
+#include "kubecensus/report/extension_rules.h"
 #include "kubecensus/report/formats.h"
 #include "kubecensus/util/state_dir.h"
 
@@ -25,7 +25,8 @@ void ExtensionsSource::collect(CollectContext&, ReportBuilder& report) {
   }
   std::vector<std::string> files;
   for (const auto& entry : fs::directory_iterator(path_, ec))
-    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path().string());
+    if (entry.is_regular_file() && entry.path().extension() == ".json")
+      files.push_back(entry.path().string());
   if (ec) report.addError(path_ + ": " + ec.message());
   std::sort(files.begin(), files.end());
   for (const auto& file : files) readFile(file, report);
@@ -47,12 +48,13 @@ void ExtensionsSource::readFile(const std::string& file, ReportBuilder& report) 
   for (const auto& existing : report.report().extensions) seen.insert(existing.name);
   for (const auto& [key, value] : object.items()) {
     std::string where = file + ": \"" + key + "\": ";
-    if (auto reason = invalidKeyReason(key)) {
+    if (auto reason = invalidExtensionKeyReason(key)) {
       report.addError(where + "invalid key: " + *reason);
     } else if (!value.is_string()) {
       report.addError(where + "the value must be a string");
-    } else if (value.get_ref<const std::string&>().size() > kMaxValueBytes) {
-      report.addError(where + "the value is longer than " + std::to_string(kMaxValueBytes) + " bytes");
+    } else if (value.get_ref<const std::string&>().size() > kMaxExtensionValueBytes) {
+      report.addError(where + "the value is longer than " + std::to_string(kMaxExtensionValueBytes) +
+                      " bytes");
     } else if (seen.count(key)) {
       report.addError(where + "given more than once; the first value is kept");
     } else if (seen.size() >= kMaxExtensions) {

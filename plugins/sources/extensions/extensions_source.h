@@ -12,9 +12,6 @@ namespace kubecensus::extensions {
 // or entry that is invalid is left out and recorded in the report's errors; the rest goes on.
 class ExtensionsSource : public Source {
  public:
-  static constexpr std::size_t kMaxValueBytes = 1024;
-  static constexpr std::size_t kMaxExtensions = 100;
-
   explicit ExtensionsSource(const Options& options) : path_(options.getString("path")) {}
   void collect(CollectContext& context, ReportBuilder& report) override;
 

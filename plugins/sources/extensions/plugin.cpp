@@ -11,10 +11,10 @@ const OptionSpec kOptions[] = {
      "a JSON file of \"key\": \"value\" pairs, or a directory of such *.json files", kOptionRequired},
 };
 
-const PluginDescriptor kDescriptor = describePlugin(
-    PluginKind::Source, "extensions",
-    "operator-supplied key/value pairs from JSON files (Spartakus' --extensions)", kOptions,
-    &createPlugin<extensions::ExtensionsSource>);
+const PluginDescriptor kDescriptor =
+    describePlugin(PluginKind::Source, "extensions",
+                   "operator-supplied key/value pairs from JSON files (Spartakus' --extensions)", kOptions,
+                   &createPlugin<extensions::ExtensionsSource>);
 
 }  // namespace
 

@@ -195,3 +195,23 @@ TEST_CASE("privacy: the reference lists every catalogued field under its level",
     CHECK_THAT(reference, Catch::Contains("`" + std::string(field.path) + "`"));
   CHECK_THAT(reference, Catch::Contains("### minimal") && Catch::Contains("### detailed"));
 }
+
+TEST_CASE("privacy: extensions from any plugin are held to the extension rules", "[privacy]") {
+  Report report = everything();
+  report.errors.clear();
+  report.extensions = {{"example.com/tier", "gold"},
+                       {"Not Valid", "x"},
+                       {"big", std::string(1025, 'v')},
+                       {"example.com/tier", "again"}};
+  for (int i = 0; i < 120; ++i) report.extensions.push_back({"k" + std::to_string(i), "v"});
+  applyPrivacy(report, {PrivacyLevel::Standard, 3});
+  CHECK(report.extensions.size() == 100);
+  CHECK(report.extensions[0].name == "example.com/tier");
+  CHECK(report.extensions[0].value == "gold");
+  REQUIRE(report.errors.size() == 3 + 21);
+  for (const SourceError& error : report.errors) {
+    CHECK(error.source == "agent");
+    CHECK_THAT(error.message, !Catch::Contains("Not Valid"));  // never quoted
+  }
+  CHECK_THAT(report.errors[1].message, Catch::Contains("longer than 1024 bytes"));
+}

@@ -29,7 +29,8 @@ struct PrivacySettings {
 // Makes the report what its level allows, whatever the sources put in: sets `level` and
 // `nodeCount`, turns the counted nodes into node groups (standard and detailed) with small
 // groups merged, keeps per-node rows only at detailed, empties histogram buckets smaller than
-// minGroupSize into their `other`, and at minimal keeps only versions and counts.
+// minGroupSize into their `other`, drops extensions that break extension_rules.h (naming the
+// rule in `errors`), and at minimal keeps only versions and counts.
 // `counted` holds the nodes the sources added through ReportBuilder; without it the report's
 // own nodes are counted. Throws std::invalid_argument for PrivacyLevel::Off (nothing is made).
 void applyPrivacy(Report& report, const PrivacySettings& settings, const NodeGroupCounter* counted = nullptr);

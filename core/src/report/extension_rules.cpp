@@ -1,11 +1,13 @@
-#include "extension_key.h"
+#include "kubecensus/report/extension_rules.h"
 
 #include <cctype>
 
-namespace kubecensus::extensions {
+namespace kubecensus {
 namespace {
 
-bool isAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+bool isAlnum(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
 
 std::optional<std::string> invalidName(std::string_view name) {
   if (name.empty()) return "the name part is empty";
@@ -25,10 +27,12 @@ std::optional<std::string> invalidPrefix(std::string_view prefix) {
   std::size_t start = 0;
   while (start <= prefix.size()) {
     std::size_t dot = prefix.find('.', start);
-    std::string_view label = prefix.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    std::string_view label =
+        prefix.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     if (label.empty() || label.size() > 63) return "the prefix must be a DNS subdomain (e.g. example.com)";
     for (char c : label)
-      if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-'))
+      if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+            c == '-'))
         return "the prefix must be a lower-case DNS subdomain (e.g. example.com)";
     if (label.front() == '-' || label.back() == '-') return "a prefix label must not start or end with '-'";
     if (dot == std::string_view::npos) break;
@@ -39,7 +43,7 @@ std::optional<std::string> invalidPrefix(std::string_view prefix) {
 
 }  // namespace
 
-std::optional<std::string> invalidKeyReason(std::string_view key) {
+std::optional<std::string> invalidExtensionKeyReason(std::string_view key) {
   auto slash = key.find('/');
   if (slash == std::string_view::npos) return invalidName(key);
   if (key.find('/', slash + 1) != std::string_view::npos) return "a key may hold at most one '/'";
@@ -47,4 +51,4 @@ std::optional<std::string> invalidKeyReason(std::string_view key) {
   return invalidName(key.substr(slash + 1));
 }
 
-}  // namespace kubecensus::extensions
+}  // namespace kubecensus
