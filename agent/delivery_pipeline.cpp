@@ -67,6 +67,7 @@ void DeliveryPipeline::keep(Report report, std::int64_t now) {
       log_.info("report " + inMemory_.front().reportID + " kept in the outbox");
       evicted = 0;
       reportQuarantine_ = false;
+      if (forwarder_) forwarder_->remember(std::move(inMemory_.front()));
       inMemory_.pop_front();
     } catch (const OutboxError& e) {
       outboxProblem_ = e.what();

@@ -100,6 +100,7 @@ void Startup::applySetFlags(const std::string& sectionPrefix) {
 }
 
 void Startup::loadPlugins() {
+  registry_->acceptOnly(spec_.pluginKinds);
   std::vector<std::string> dirs{defaultPluginDirectory()};
   if (const ConfigSection* core = config_.find(spec_.coreSection)) {
     if (const ConfigEntry* extra = core->find("plugin_dirs"))

@@ -36,11 +36,17 @@ std::size_t Forwarder::drain(std::int64_t now) {
       if (!entry) break;
       DeliveryResult result;
       const auto started = std::chrono::steady_clock::now();
-      std::optional<Report> report;
-      try {
-        report = fromNativeJson(parseJson(entry->body));
-      } catch (const ReportError& e) {
-        result = DeliveryResult::rejected(std::string("the stored report cannot be read: ") + e.what());
+      std::optional<Report> decoded;
+      const Report* report = nullptr;
+      if (recent_ && recent_->reportID == entry->reportID) {
+        report = &*recent_;
+      } else {
+        try {
+          decoded = fromNativeJson(parseJson(entry->body));
+          report = &*decoded;
+        } catch (const ReportError& e) {
+          result = DeliveryResult::rejected(std::string("the stored report cannot be read: ") + e.what());
+        }
       }
       try {
         if (report) result = target.sink->deliver(*report);
@@ -50,7 +56,8 @@ std::size_t Forwarder::drain(std::int64_t now) {
       const std::string about = target.name + ": report " + entry->reportID;
       const std::string detail = result.detail.empty() ? "" : " (" + result.detail + ")";
       if (result.outcome == DeliveryResult::Outcome::Delivered) {
-        outbox_.delivered(entry->seq, target.name, result.detail, nowMicros());
+        outbox_.delivered(entry->seq, target.name, result.detail, nowMicros(),
+                          static_cast<std::int64_t>(entry->body.size()));
         log_.info(about + " delivered" + detail);
         ++delivered;
         continue;

@@ -144,17 +144,19 @@ class Outbox::Impl {
     });
   }
 
-  void delivered(std::int64_t seq, const std::string& sink, const std::string& receipt, std::int64_t now) {
+  void delivered(std::int64_t seq, const std::string& sink, const std::string& receipt, std::int64_t now,
+                 std::int64_t bytes) {
     std::lock_guard<std::mutex> lock(mutex_);
     guarded([&] {
       Transaction transaction(*db_);
       Statement remember(db_->handle(), R"sql(
           INSERT INTO history (report_id, sink, delivered_at, bytes, receipt)
-          SELECT report_id, ?2, ?3, length(CAST(body AS BLOB)), ?4 FROM reports WHERE seq = ?1)sql");
+          SELECT report_id, ?2, ?3, ?5, ?4 FROM reports WHERE seq = ?1)sql");
       remember.bind(1, seq);
       remember.bind(2, sink);
       remember.bind(3, now);
       remember.bind(4, receipt);
+      remember.bind(5, bytes);
       remember.step();
       Statement forget(db_->handle(), "DELETE FROM history WHERE id <= (SELECT max(id) FROM history) - ?1");
       forget.bind(1, kHistoryLength);
@@ -405,8 +407,8 @@ std::optional<OutboxEntry> Outbox::next(const std::string& sink, std::int64_t no
   return impl_->next(sink, now);
 }
 void Outbox::delivered(std::int64_t seq, const std::string& sink, const std::string& receipt,
-                       std::int64_t now) {
-  impl_->delivered(seq, sink, receipt, now);
+                       std::int64_t now, std::int64_t bytes) {
+  impl_->delivered(seq, sink, receipt, now, bytes);
 }
 std::vector<HistoryRow> Outbox::history() {
   return impl_->history();

@@ -38,16 +38,13 @@ std::string loaderReason(const std::string& what, const std::vector<std::string>
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
 }
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
   return text;
 }
 
@@ -136,13 +133,13 @@ void PluginRegistry::loadFile(const std::string& path) {
     // reports a missing symbol now, as a refusal, rather than as a crash in the middle of a pass.
     library->load(absolute, boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now);
   } catch (const std::exception& e) {
-    refusals_.push_back({path, "cannot load shared library: " +
-                                   loaderReason(e.what(), {absolute, real.string(), path})});
+    refusals_.push_back(
+        {path, "cannot load shared library: " + loaderReason(e.what(), {absolute, real.string(), path})});
     return;
   }
   if (!library->has(kPluginDescriptorSymbol)) {
-    refusals_.push_back({path, std::string("missing symbol ") + kPluginDescriptorSymbol +
-                                   ": not a kubecensus plugin"});
+    refusals_.push_back(
+        {path, std::string("missing symbol ") + kPluginDescriptorSymbol + ": not a kubecensus plugin"});
     return;
   }
   const PluginDescriptor* descriptor = nullptr;
@@ -154,9 +151,13 @@ void PluginRegistry::loadFile(const std::string& path) {
     return;
   }
   if (descriptor == nullptr) {
-    refusals_.push_back(
-        {path, std::string(kPluginDescriptorSymbol) + "() returned no descriptor (nullptr)"});
+    refusals_.push_back({path, std::string(kPluginDescriptorSymbol) + "() returned no descriptor (nullptr)"});
     return;
+  }
+  if (!acceptedKinds_.empty() && descriptorProblem(descriptor).empty() &&
+      std::find(acceptedKinds_.begin(), acceptedKinds_.end(), descriptor->kind) == acceptedKinds_.end()) {
+    unloaded_.push_back({descriptor->name, path, descriptor->kind});
+    return;  // `library` goes with this scope: unloaded
   }
   registerPlugin(plugins_, refusals_, {descriptor, path, std::move(library)});
 }
@@ -186,6 +187,10 @@ const LoadedPlugin& PluginRegistry::require(PluginKind kind, std::string_view na
     if (plugin->descriptor->kind != kind) throw PluginError(kindMismatch(*plugin, kind));
     return *plugin;
   }
+  for (const Unloaded& plugin : unloaded_)
+    if (plugin.name == name)
+      throw PluginError(std::string("plugin '") + plugin.name + "' (" + plugin.path + ") is a " +
+                        toString(plugin.kind) + " plugin, not a " + toString(kind) + " plugin");
   std::string known;
   for (const LoadedPlugin& plugin : plugins_) {
     if (plugin.descriptor->kind != kind) continue;
@@ -207,8 +212,8 @@ Plugin* PluginRegistry::createRaw(const LoadedPlugin& plugin, const Options& opt
   Plugin* object = plugin.descriptor->create(options, &error);
   if (object == nullptr) {
     if (error.empty()) error = "create() returned no instance and gave no reason";
-    throw PluginError(std::string("cannot create ") + toString(plugin.descriptor->kind) +
-                      " plugin '" + plugin.descriptor->name + "': " + error);
+    throw PluginError(std::string("cannot create ") + toString(plugin.descriptor->kind) + " plugin '" +
+                      plugin.descriptor->name + "': " + error);
   }
   return object;
 }
@@ -217,18 +222,17 @@ std::string defaultPluginDirectory() {
   std::error_code error;
   fs::path executable = fs::read_symlink("/proc/self/exe", error);
   if (error) {
-    throw PluginError("cannot find the running executable through /proc/self/exe: " +
-                      error.message());
+    throw PluginError("cannot find the running executable through /proc/self/exe: " + error.message());
   }
-  return (executable.parent_path() / ".." / "lib" / "kubecensus" / "plugins")
-      .lexically_normal()
-      .string();
+  return (executable.parent_path() / ".." / "lib" / "kubecensus" / "plugins").lexically_normal().string();
 }
 
-Options optionsWithDefaults(const PluginDescriptor& descriptor, const std::map<std::string, std::string>& values) {
+Options optionsWithDefaults(const PluginDescriptor& descriptor,
+                            const std::map<std::string, std::string>& values) {
   std::map<std::string, std::string> all;
   for (std::uint32_t i = 0; i < descriptor.optionCount; ++i)
-    if (descriptor.options[i].defaultValue) all[descriptor.options[i].name] = descriptor.options[i].defaultValue;
+    if (descriptor.options[i].defaultValue)
+      all[descriptor.options[i].name] = descriptor.options[i].defaultValue;
   for (const auto& [key, value] : values) all[key] = value;
   return Options(std::move(all));
 }

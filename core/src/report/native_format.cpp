@@ -158,8 +158,9 @@ Node readNode(const nlohmann::json& json, std::string path) {
 
 namespace {
 
-// Everything of the native document but its nodes.
-nlohmann::json nativeJsonWithoutNodes(const Report& report) {
+// Everything of the native document but its nodes; node groups only as a placeholder (null)
+// when `groups` is false, for the encoder to write one by one.
+nlohmann::json nativeJsonWithoutNodes(const Report& report, bool groups = true) {
   nlohmann::json out = nlohmann::json::object();
   out["schema"] = kReportSchema;
   out["reportID"] = report.reportID;
@@ -171,9 +172,13 @@ nlohmann::json nativeJsonWithoutNodes(const Report& report) {
   if (report.level) out["level"] = *report.level;
   if (report.nodeCount) out["nodeCount"] = *report.nodeCount;
   if (!report.nodeGroups.empty()) {
-    nlohmann::json groups = nlohmann::json::array();
-    for (const auto& group : report.nodeGroups) groups.push_back(nodeGroupToJson(group));
-    out["nodeGroups"] = std::move(groups);
+    if (!groups) {
+      out["nodeGroups"] = nullptr;
+    } else {
+      nlohmann::json all = nlohmann::json::array();
+      for (const auto& group : report.nodeGroups) all.push_back(nodeGroupToJson(group));
+      out["nodeGroups"] = std::move(all);
+    }
   }
 
   if (report.namespaces) out["namespaces"] = report_detail::namespaceSummaryToJson(*report.namespaces);
@@ -218,31 +223,35 @@ nlohmann::json toNativeJson(const Report& report) {
 std::string encodeNativeJson(const Report& report) {
   // The same text as dumping toNativeJson(report), but a 5,000-node report's document would
   // take several times the memory of the report: the top level is written here, in the
-  // document's key order, and each node is built and written alone.
-  nlohmann::json top = nativeJsonWithoutNodes(report);
+  // document's key order, and each node and node group is built and written alone.
+  nlohmann::json top = nativeJsonWithoutNodes(report, false);
   top["nodes"] = nullptr;
   std::string text = "{";
   bool first = true;
+  // Writes `items` as a JSON array, each element built by `toJson` and written alone.
+  const auto writeArray = [&text](const auto& items, const auto& toJson) {
+    text += '[';
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (i > 0) text += ',';
+      std::string element = dumpJson(toJson(items[i]));
+      // Elements are much alike: room for the rest at once, instead of doubling (and copying)
+      // the text several times over.
+      if (i == 0) text.reserve(text.size() + (element.size() + element.size() / 8 + 1) * items.size() + 4096);
+      text += element;
+    }
+    text += ']';
+  };
   for (const auto& [key, value] : top.items()) {
     if (!first) text += ',';
     first = false;
     text += dumpJson(key);
     text += ':';
-    if (key != "nodes") {
+    if (key == "nodes")
+      writeArray(report.nodes, nodeToJson);
+    else if (key == "nodeGroups")
+      writeArray(report.nodeGroups, nodeGroupToJson);
+    else
       text += dumpJson(value);
-      continue;
-    }
-    text += '[';
-    for (std::size_t i = 0; i < report.nodes.size(); ++i) {
-      if (i > 0) text += ',';
-      std::string node = dumpJson(nodeToJson(report.nodes[i]));
-      // Nodes are much alike: room for the rest at once, instead of doubling (and copying) the
-      // text several times over.
-      if (i == 0)
-        text.reserve(text.size() + (node.size() + node.size() / 8 + 1) * report.nodes.size() + 4096);
-      text += node;
-    }
-    text += ']';
   }
   text += '}';
   return text;

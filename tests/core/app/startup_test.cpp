@@ -46,7 +46,7 @@ TEST_CASE("commonFlags are the flags every program has", "[startup]") {
 }
 
 TEST_CASE("the real plugins are loaded from the default plugin directory", "[startup]") {
-  Startup startup(testProgram(), {});
+  Startup startup(testProgram({PluginKind::Source, PluginKind::Sink, PluginKind::Storage}), {});
   CHECK(startup.registry().refusals().empty());
   for (const char* name : {"host", "http", "stdout", "file", "sqlite"}) {
     INFO(name);
@@ -191,7 +191,7 @@ TEST_CASE("addDestination for storage: sqlite:PATH", "[startup]") {
 
 TEST_CASE("a destination no plugin of the kind handles is a usage error naming spec and known schemes",
           "[startup]") {
-  Startup startup(testProgram(), {});
+  Startup startup(testProgram({PluginKind::Source, PluginKind::Sink, PluginKind::Storage}), {});
   std::string message =
       usageErrorOf([&] { startup.addDestination(PluginKind::Sink, "ftp://h/x", "--database"); });
   CHECK_THAT(message, Catch::Contains("--database ftp://h/x") && Catch::Contains("'ftp'") &&
@@ -315,4 +315,13 @@ TEST_CASE("plugins in --plugin-dir and plugin_dirs are loaded too, and a refusal
       CHECK_THAT(result.err, Catch::Contains("plugin refused: /nonexistent-plugins"));
     }
   }
+}
+
+TEST_CASE("a program keeps only the plugins of its kinds loaded, and names the others' kind", "[startup]") {
+  Startup startup(testProgram({PluginKind::Source, PluginKind::Sink}), {});
+  CHECK(startup.registry().refusals().empty());
+  CHECK(startup.registry().find("http") != nullptr);
+  CHECK(startup.registry().find("sqlite") == nullptr);  // a storage plugin: unloaded
+  CHECK_THROWS_WITH(startup.registry().require(PluginKind::Sink, "sqlite"),
+                    Catch::Contains("'sqlite'") && Catch::Contains("is a storage plugin, not a sink plugin"));
 }

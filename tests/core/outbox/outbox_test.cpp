@@ -51,11 +51,11 @@ TEST_CASE("each sink gets the reports in order, and a report goes once every sin
   CHECK(first->body == R"({"n":1})");
   CHECK(first->createdAt == 10 * kSecond);
   CHECK(first->attempts == 0);
-  outbox->delivered(first->seq, "sink.a", "HTTP 202", 1);
+  outbox->delivered(first->seq, "sink.a", "HTTP 202", 1, 2);
   CHECK(outbox->next("sink.a", 20 * kSecond)->reportID == "r2");
   CHECK(outbox->body("r1"));  // sink.b has not had it yet
 
-  outbox->delivered(first->seq, "sink.b", "HTTP 202", 1);
+  outbox->delivered(first->seq, "sink.b", "HTTP 202", 1, 2);
   CHECK_FALSE(outbox->body("r1"));
   CHECK(reportIDs(*outbox) == std::vector<std::string>{"r2"});
   CHECK(outbox->next("sink.unknown", 20 * kSecond) == std::nullopt);
@@ -83,8 +83,8 @@ TEST_CASE("a retry waits for its time and holds back that sink's later reports",
   CHECK(again->attempts == 1);
   CHECK(outbox->next("sink.b", kSecond)->reportID == "r1");  // the other sink is not held back
   CHECK(outbox->nextAttemptAt() == 0);                       // sink.b's head is due at once
-  outbox->delivered(outbox->next("sink.b", kSecond)->seq, "sink.b", "HTTP 202", 1);
-  outbox->delivered(outbox->next("sink.b", kSecond)->seq, "sink.b", "HTTP 202", 1);
+  outbox->delivered(outbox->next("sink.b", kSecond)->seq, "sink.b", "HTTP 202", 1, 2);
+  outbox->delivered(outbox->next("sink.b", kSecond)->seq, "sink.b", "HTTP 202", 1, 2);
   CHECK(outbox->nextAttemptAt() == 50 * kSecond);
   for (const auto& row : outbox->rows())
     if (row.reportID == "r1") CHECK(row.detail == "HTTP 503");
@@ -234,9 +234,9 @@ TEST_CASE("deliveries are remembered, newest first, with the receiver's answer a
   outbox->add("r1", R"({"n":1})", kSecond);
   outbox->add("r2", R"({"n":22})", 2 * kSecond);
   outbox->delivered(outbox->next("sink.a", 3 * kSecond)->seq, "sink.a", "HTTP 202: {\"accepted\":1}",
-                    4 * kSecond);
+                    4 * kSecond, 7);
   outbox->delivered(outbox->next("sink.a", 3 * kSecond)->seq, "sink.a", "HTTP 202: {\"duplicates\":1}",
-                    5 * kSecond);
+                    5 * kSecond, 8);
   const auto history = outbox->history();
   REQUIRE(history.size() == 2);
   CHECK(history[0].reportID == "r2");
@@ -246,7 +246,7 @@ TEST_CASE("deliveries are remembered, newest first, with the receiver's answer a
   CHECK(history[0].receipt == "HTTP 202: {\"duplicates\":1}");
   CHECK(history[1].reportID == "r1");
   // Still there after the report itself left the outbox (sink.b took it too), and after a reopen.
-  outbox->delivered(outbox->next("sink.b", 3 * kSecond)->seq, "sink.b", "written", 6 * kSecond);
+  outbox->delivered(outbox->next("sink.b", 3 * kSecond)->seq, "sink.b", "written", 6 * kSecond, 7);
   outbox.reset();
   outbox = f.open();
   CHECK(outbox->history().size() == 3);
@@ -258,7 +258,7 @@ TEST_CASE("the history keeps the last 1000 deliveries", "[outbox]") {
   auto outbox = f.open();
   for (int i = 0; i < 1005; ++i) {
     outbox->add("r" + std::to_string(i), "{}", kSecond);
-    outbox->delivered(outbox->next("sink.a", kSecond)->seq, "sink.a", "ok", kSecond + i);
+    outbox->delivered(outbox->next("sink.a", kSecond)->seq, "sink.a", "ok", kSecond + i, 2);
   }
   const auto history = outbox->history();
   CHECK(history.size() == 1000);

@@ -4,18 +4,15 @@
 #include "kubecensus/report/formats.h"
 #include "report_testing.h"
 
+using kctest::minimalNative;
 using kubecensus::fromNativeJson;
 using kubecensus::Report;
 using kubecensus::ReportError;
 using kubecensus::ReportFormat;
 using kubecensus::toNativeJson;
-using kctest::minimalNative;
 using nlohmann::json;
 
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("native round trip keeps every field", "[report][native]") {
   const Report report = kctest::fullReport();
@@ -166,10 +163,19 @@ TEST_CASE("the native text is the native document dumped, node by node or withou
   REQUIRE_FALSE(report.nodes.empty());
   report.nodes.push_back(report.nodes.front());
   report.nodes.back().osImage = "broken \xff UTF-8";  // replaced, never a reason not to send
+  kubecensus::NodeGroup group;
+  group.operatingSystem = "linux";
+  group.count = 4;
+  group.capacity = {{"cpu", {1, 2, 2, 4, 4, 4, 4, 2.75}}};
+  kubecensus::NodeGroup other;
+  other.other = true;
+  other.count = 2;
+  report.nodeGroups = {group, other};  // written one by one too
   const auto dump = [](const json& doc) { return doc.dump(-1, ' ', false, json::error_handler_t::replace); };
   CHECK(kubecensus::encodeReport(report, ReportFormat::Native) == dump(toNativeJson(report)));
   CHECK(kubecensus::encodeNativeJson(report) == dump(toNativeJson(report)));
   CHECK(json::parse(kubecensus::encodeNativeJson(report))["nodes"].size() == report.nodes.size());
+  CHECK(json::parse(kubecensus::encodeNativeJson(report))["nodeGroups"].size() == 2);
 
   report.nodes.clear();
   CHECK(kubecensus::encodeNativeJson(report) == dump(toNativeJson(report)));

@@ -96,8 +96,10 @@ class Outbox {
   // The oldest pending report of `sink` if its next attempt is due by `now`. Only the oldest:
   // a sink's reports go out in order.
   std::optional<OutboxEntry> next(const std::string& sink, std::int64_t now);
-  // The delivery is remembered in the history (the last 1000) with the receiver's answer.
-  void delivered(std::int64_t seq, const std::string& sink, const std::string& receipt, std::int64_t now);
+  // The delivery is remembered in the history (the last 1000) with the receiver's answer and
+  // the size of what was delivered.
+  void delivered(std::int64_t seq, const std::string& sink, const std::string& receipt, std::int64_t now,
+                 std::int64_t bytes);
   void retryLater(std::int64_t seq, const std::string& sink, std::int64_t nextAttemptAt,
                   const std::string& detail);
   void rejected(std::int64_t seq, const std::string& sink, const std::string& detail);

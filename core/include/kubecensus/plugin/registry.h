@@ -63,6 +63,10 @@ class PluginRegistry {
   // symbol; an ABI major that differs or a minor newer than the host's; a structSize too
   // small; a different build fingerprint; an invalid kind or name; a name already loaded.
   void loadDirectory(const std::string& dir);
+  // Before loading: plugins of other kinds are checked like any other, then unloaded and only
+  // remembered by name (the agent does not keep the collector's storage plugins, and the
+  // libraries they pull in, in memory).
+  void acceptOnly(std::vector<PluginKind> kinds) { acceptedKinds_ = std::move(kinds); }
   // Loads one file with the same checks.
   void loadFile(const std::string& path);
   // Registers a descriptor linked into the program itself (embedding, tests), with the same
@@ -96,6 +100,13 @@ class PluginRegistry {
 
   std::vector<LoadedPlugin> plugins_;
   std::vector<PluginRefusal> refusals_;
+  std::vector<PluginKind> acceptedKinds_;  // empty: every kind
+  struct Unloaded {
+    std::string name;
+    std::string path;
+    PluginKind kind;
+  };
+  std::vector<Unloaded> unloaded_;  // valid plugins of kinds not accepted
 };
 
 // <directory of the running executable>/../lib/kubecensus/plugins — right for the build tree
@@ -104,6 +115,7 @@ std::string defaultPluginDirectory();
 
 // Options for creating a plugin outside a configuration file: the descriptor's defaults,
 // overridden by `values`.
-Options optionsWithDefaults(const PluginDescriptor& descriptor, const std::map<std::string, std::string>& values);
+Options optionsWithDefaults(const PluginDescriptor& descriptor,
+                            const std::map<std::string, std::string>& values);
 
 }  // namespace kubecensus
