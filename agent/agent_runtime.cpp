@@ -114,14 +114,26 @@ Report AgentRuntime::collect() {
 std::optional<std::string> AgentRuntime::clusterOptOut() {
   if (!kube_ || optOutConfigMap_.empty()) return std::nullopt;
   try {
-    if (clusterOptedOut(*kube_, optOutConfigMap_))
-      return "ConfigMap " + optOutConfigMap_ + " has data.disabled = \"true\"";
+    optedOut_ = clusterOptedOut(*kube_, optOutConfigMap_);
   } catch (const KubeError& e) {
-    if (!optOutUnreadableLogged_)
-      log_.warning("cannot read the opt-out ConfigMap " + optOutConfigMap_ + " (" + e.what() +
-                   "); reporting goes on (grant get on it to let the cluster's admins switch reporting off)");
-    optOutUnreadableLogged_ = true;
+    if (e.forbidden()) {
+      // The agent may not read it: there is no switch the admins could have set for it.
+      if (!optOutUnreadableLogged_)
+        log_.warning(
+            "cannot read the opt-out ConfigMap " + optOutConfigMap_ + " (" + e.what() +
+            "); reporting goes on (grant get on it to let the cluster's admins switch reporting off)");
+      optOutUnreadableLogged_ = true;
+      optedOut_ = false;
+    } else {
+      // No answer (or a failing API server): keep what it said last, so a hiccup never turns a
+      // switched-off cluster back on; one never read counts as off, so nothing leaves unasked.
+      log_.warning("cannot read the opt-out ConfigMap " + optOutConfigMap_ + " (" + e.what() + "); " +
+                   (optedOut_.value_or(true) ? "not reporting until it can be read"
+                                             : "it did not disable reporting when last read"));
+      if (!optedOut_) return "the opt-out ConfigMap " + optOutConfigMap_ + " cannot be read yet";
+    }
   }
+  if (optedOut_.value_or(false)) return "ConfigMap " + optOutConfigMap_ + " has data.disabled = \"true\"";
   return std::nullopt;
 }
 

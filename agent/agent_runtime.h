@@ -42,8 +42,8 @@ class AgentRuntime {
   std::vector<NamedSink> namedSinks() const;
   const PrivacySettings& privacy() const { return privacy_; }
   // Why reporting from this cluster is switched off by its opt-out ConfigMap, or nullopt.
-  // A ConfigMap that cannot be read (no RBAC for it) does not switch reporting off; the first
-  // such failure is logged.
+  // A ConfigMap the agent may not read (403) does not switch reporting off (logged once); one
+  // that cannot be read for another reason keeps the last answer, and off until a first answer.
   std::optional<std::string> clusterOptOut();
   // One line for the start of a run: level, sinks and where they send, how to turn it off.
   std::string announcement() const;
@@ -64,6 +64,7 @@ class AgentRuntime {
   PrivacySettings privacy_;
   std::string optOutConfigMap_;
   bool optOutUnreadableLogged_ = false;
+  std::optional<bool> optedOut_;               // the opt-out ConfigMap's last answer
   std::vector<std::string> sinkDestinations_;  // "sink.collector -> http://..."
   std::vector<Named<Source>> sources_;
   std::vector<Named<Sink>> sinks_;

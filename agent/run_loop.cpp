@@ -65,8 +65,8 @@ int runLoop(const ValidatedConfig& config, AgentRuntime& runtime, Logger& log, b
   for (;;) {
     std::int64_t now = nowMicros();
     // The cluster's own switch stops every sender: nothing is collected and nothing waiting in
-    // the outbox is delivered while it is on.
-    if (now >= nextCollection || paused) {
+    // the outbox is delivered while it is on. Read before every pass, retries included.
+    {
       const auto optOut = runtime.clusterOptOut();
       if (optOut && !paused) log.info("reporting paused: " + *optOut + "; nothing is collected or sent");
       if (!optOut && paused) log.info("reporting resumed: the opt-out ConfigMap no longer disables it");

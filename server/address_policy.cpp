@@ -22,7 +22,9 @@ std::string keptAddress(const std::string& address, AddressPolicy policy) {
     if (Poco::Net::IPAddress::tryParse(address.substr(address.rfind(':') + 1), v4)) ip = v4;
   }
   const bool v4 = ip.family() == Poco::Net::IPAddress::IPv4;
-  const Poco::Net::IPAddress mask(v4 ? 24 : 48, ip.family());
+  // A 6to4 address (2002::/16) carries the client's IPv4 address in bits 16-47: keep its /24.
+  const bool sixToFour = !v4 && ip.toString().rfind("2002:", 0) == 0;
+  const Poco::Net::IPAddress mask(v4 ? 24 : (sixToFour ? 40 : 48), ip.family());
   return (ip & mask).toString();
 }
 

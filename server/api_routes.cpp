@@ -38,8 +38,8 @@ std::string receivedFrom(const Poco::Net::HTTPServerRequest& request, const ApiS
 
 // DELETE /api/v2/clusters/{clusterID}
 void deleteCluster(Ingestor& ingestor, const std::string& path, Poco::Net::HTTPServerResponse& response) {
-  std::string clusterID;
-  Poco::URI::decode(path.substr(std::string_view("/api/v2/clusters/").size()), clusterID);
+  // `path` is already percent-decoded (Poco::URI::getPath).
+  const std::string clusterID = path.substr(std::string_view("/api/v2/clusters/").size());
   if (clusterID.empty() || clusterID.find('/') != std::string::npos)
     throw ApiError(404, "expected /api/v2/clusters/{clusterID}");
   Ingestor::Deleted deleted;
@@ -96,7 +96,7 @@ void postLegacy(Ingestor& ingestor, const ApiSettings& settings, AccessControl& 
   }
   std::vector<Report> reports;
   reports.push_back(std::move(report));
-  ingestor.ingest(std::move(reports), format, receivedFrom(request, settings));
+  ingestor.ingest(std::move(reports), format, receivedFrom(request, settings)).throwIfRefused();
   response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
   response.send();
 }
@@ -125,6 +125,7 @@ void postReports(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTT
   });
   Ingestor::Outcome outcome =
       ingestor.ingest(std::move(reports), ReportFormat::Native, receivedFrom(request, settings));
+  outcome.throwIfRefused();
   nlohmann::json answer{
       {"accepted", outcome.accepted}, {"duplicates", outcome.duplicates}, {"reportIDs", outcome.reportIDs}};
   sendJson(response, 202, answer.dump());
@@ -137,6 +138,7 @@ void postBundle(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTTP
       importBundle(ingestor, body, settings.maxBundleBytes * 8, receivedFrom(request, settings));
   nlohmann::json answer{
       {"reports", result.reports}, {"accepted", result.accepted}, {"duplicates", result.duplicates}};
+  if (!result.refused.empty()) answer["refused"] = result.refused;  // the rest is stored: still 202
   sendJson(response, 202, answer.dump());
 }
 

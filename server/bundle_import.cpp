@@ -45,6 +45,9 @@ BundleImport importBundle(Ingestor& ingestor, const std::string& bytes, std::uin
     Ingestor::Outcome outcome = ingestor.ingest(std::move(batch), ReportFormat::Native, receivedFrom);
     result.accepted += outcome.accepted;
     result.duplicates += outcome.duplicates;
+    // A refused report does not stop the rest of the bundle: it is listed, by its place in it.
+    for (const auto& [index, why] : outcome.refused)
+      result.refused.push_back("report " + std::to_string(start + index + 1) + " of the bundle: " + why);
     if (progress) progress(end, reports.size());
   }
   return result;

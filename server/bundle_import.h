@@ -16,12 +16,15 @@ struct BundleImport {
   std::size_t reports = 0;
   std::size_t accepted = 0;
   std::size_t duplicates = 0;
+  std::vector<std::string> refused;  // reports a storage refused for good, with why
 };
 
 // Throws ApiError: 400 for a bundle that is not intact (BundleError's message), 413 when it
 // inflates past maxInflatedBytes, 422 for a report that breaks the schema (field
 // "reports[N].<field>"), 503 when a storage fails (batches before it stay stored; importing
-// the bundle again completes it, as stored reports count as duplicates). `progress` is called
+// the bundle again completes it, as stored reports count as duplicates). A report a storage
+// refuses for good (BigQuery's schema rules) does not stop the rest: it is listed in `refused`
+// by its place in the bundle (the API answers 202 with them). `progress` is called
 // with (done, total) after every batch.
 BundleImport importBundle(Ingestor& ingestor, const std::string& bytes, std::uint64_t maxInflatedBytes,
                           const std::string& receivedFrom,

@@ -35,7 +35,7 @@ Ingestor::Outcome Ingestor::ingest(std::vector<Report> reports, ReportFormat rec
     report.receivedAs = receivedAs;
   }
   Pending pending{&reports, {}};
-  std::future<std::vector<bool>> done = pending.duplicates.get_future();
+  std::future<Committed> done = pending.committed.get_future();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_) {
@@ -54,11 +54,15 @@ Ingestor::Outcome Ingestor::ingest(std::vector<Report> reports, ReportFormat rec
     if (metrics_) metrics_->setQueueDepth(static_cast<std::int64_t>(queuedReports_));
   }
   wake_.notify_one();
-  const std::vector<bool> duplicate = done.get();  // rethrows the writer's ApiError
+  const Committed committed = done.get();  // rethrows the writer's ApiError
   Outcome outcome;
   for (std::size_t i = 0; i < reports.size(); ++i) {
+    if (!committed.rejected.empty() && !committed.rejected[i].empty()) {
+      outcome.refused.emplace_back(i, committed.rejected[i]);
+      continue;
+    }
     outcome.reportIDs.push_back(reports[i].reportID);
-    (duplicate[i] ? outcome.duplicates : outcome.accepted)++;
+    (committed.duplicate[i] ? outcome.duplicates : outcome.accepted)++;
   }
   if (metrics_) metrics_->countReports(toString(receivedAs), outcome.accepted, outcome.duplicates);
   return outcome;
@@ -95,24 +99,18 @@ void Ingestor::writeLoop() {
       std::size_t at = 0;
       for (Pending* pending : taken) {
         const std::size_t n = pending->reports->size();
-        std::string refusal;
-        for (std::size_t i = 0; i < n && refusal.empty() && !committed.rejected.empty(); ++i)
-          if (!committed.rejected[at + i].empty())
-            refusal =
-                (n > 1 ? "report " + std::to_string(i) + ": " : std::string()) + committed.rejected[at + i];
-        if (refusal.empty()) {
-          pending->duplicates.set_value(
-              std::vector<bool>(committed.duplicate.begin() + static_cast<std::ptrdiff_t>(at),
-                                committed.duplicate.begin() + static_cast<std::ptrdiff_t>(at + n)));
-        } else {
-          pending->duplicates.set_exception(std::make_exception_ptr(ApiError(422, refusal)));
-        }
+        const auto from = static_cast<std::ptrdiff_t>(at), to = static_cast<std::ptrdiff_t>(at + n);
+        Committed part;
+        part.duplicate.assign(committed.duplicate.begin() + from, committed.duplicate.begin() + to);
+        if (!committed.rejected.empty())
+          part.rejected.assign(committed.rejected.begin() + from, committed.rejected.begin() + to);
+        pending->committed.set_value(std::move(part));
         at += n;
         ++answered;
       }
     } catch (...) {
       for (std::size_t i = answered; i < taken.size(); ++i)
-        taken[i]->duplicates.set_exception(std::current_exception());
+        taken[i]->committed.set_exception(std::current_exception());
     }
     lock.lock();
   }
@@ -153,6 +151,17 @@ std::vector<std::pair<std::string, StorageHealth>> Ingestor::health() {
   std::vector<std::pair<std::string, StorageHealth>> result;
   for (auto& [name, storage] : storages_) result.emplace_back(name, storage->health());
   return result;
+}
+
+void Ingestor::Outcome::throwIfRefused() const {
+  if (refused.empty()) return;
+  std::string message = refused.size() == 1 && reportIDs.empty() && accepted + duplicates == 0
+                            ? refused[0].second
+                            : "report " + std::to_string(refused[0].first) + ": " + refused[0].second;
+  if (refused.size() > 1) message += " (and " + std::to_string(refused.size() - 1) + " more refused)";
+  if (accepted + duplicates > 0)
+    message += "; the other " + std::to_string(accepted + duplicates) + " reports are stored";
+  throw ApiError(422, message);
 }
 
 Ingestor::Deleted Ingestor::eraseCluster(const std::string& clusterID) {

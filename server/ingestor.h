@@ -39,8 +39,8 @@ struct IngestSettings {
 // transaction per storage - while one write runs the next batch forms, so batches grow with
 // the load and add no wait when there is none ("group commit"). ingest() returns only after
 // every storage committed its reports; it throws ApiError 503 (with Retry-After) when the queue
-// is full or a storage failed, so the client retries, and ApiError 422 naming the report and
-// the storage when a storage refused one of the request's reports for good.
+// is full or a storage failed, so the client retries; reports a storage refused for good are in
+// Outcome::refused (the routes answer 422).
 class Ingestor {
  public:
   Ingestor(std::vector<NamedStorage> storages, Logger& log, Metrics* metrics = nullptr,
@@ -53,6 +53,11 @@ class Ingestor {
     std::vector<std::string> reportIDs;
     std::size_t accepted = 0;
     std::size_t duplicates = 0;
+    // Reports a storage refused for good: (index in the request, "storage ...: why"). The
+    // others are committed and counted above.
+    std::vector<std::pair<std::size_t, std::string>> refused;
+    // Throws ApiError 422 naming the first refused report (and how many), if any.
+    void throwIfRefused() const;
   };
   Outcome ingest(std::vector<Report> reports, ReportFormat receivedAs, const std::string& receivedFrom);
 
@@ -66,13 +71,13 @@ class Ingestor {
   Deleted deleteReceivedBefore(Micros cutoff);
 
  private:
-  struct Pending {
-    const std::vector<Report>* reports;
-    std::promise<std::vector<bool>> duplicates;  // per report
-  };
   struct Committed {
     std::vector<bool> duplicate;        // per report: every storage already had it
     std::vector<std::string> rejected;  // per report, or empty: "storage: why" when refused
+  };
+  struct Pending {
+    const std::vector<Report>* reports;
+    std::promise<Committed> committed;  // this request's part of its batch
   };
   void writeLoop();
   Committed commit(const std::vector<const Report*>& batch);

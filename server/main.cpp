@@ -70,7 +70,12 @@ int importBundles(Startup& startup, const std::vector<std::string>& files, Logge
                                });
       progress.reset();
       std::cout << file << ": " << result.reports << " reports, " << result.accepted << " stored, "
-                << result.duplicates << " already there\n";
+                << result.duplicates << " already there";
+      if (!result.refused.empty()) std::cout << ", " << result.refused.size() << " refused by a storage";
+      std::cout << "\n";
+      for (const auto& refusal : result.refused)
+        std::cerr << "kubecensus-collector: " << file << ": " << refusal << "\n";
+      if (!result.refused.empty()) code = kExitFailure;
     } catch (const server::ApiError& e) {
       std::cerr << "kubecensus-collector: " << file << ": " << e.what()
                 << (e.field().empty() ? "" : " (" + e.field() + ")") << "; nothing imported from it\n";

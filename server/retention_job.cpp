@@ -1,5 +1,7 @@
 #include "retention_job.h"
 
+#include <map>
+
 #include "ingestor.h"
 #include "kubecensus/report/time.h"
 #include "kubecensus/util/logger.h"
@@ -25,17 +27,29 @@ RetentionJob::~RetentionJob() {
 void RetentionJob::runOnce() {
   const Micros cutoff =
       nowMicros() - std::chrono::duration_cast<std::chrono::microseconds>(retention_).count();
+  std::map<std::string, std::uint64_t> total;
   try {
-    for (const auto& [name, deleted] : ingestor_.deleteReceivedBefore(cutoff)) {
-      if (deleted && *deleted > 0)
-        log_.info("retention: " + name + " deleted " + std::to_string(*deleted) +
-                  " reports received before " + formatRfc3339(cutoff) + " (older than " +
-                  formatDuration(retention_) + ")");
+    // Chunk by chunk until no storage has anything older left, or the collector stops.
+    for (bool more = true; more && !stopping();) {
+      more = false;
+      for (const auto& [name, deleted] : ingestor_.deleteReceivedBefore(cutoff)) {
+        if (!deleted || *deleted == 0) continue;
+        total[name] += *deleted;
+        more = true;
+      }
     }
   } catch (const std::exception& e) {
     log_.warning(std::string("retention: deleting old reports failed (") + e.what() + "); next try in " +
                  formatDuration(interval_));
   }
+  for (const auto& [name, deleted] : total)
+    log_.info("retention: " + name + " deleted " + std::to_string(deleted) + " reports received before " +
+              formatRfc3339(cutoff) + " (older than " + formatDuration(retention_) + ")");
+}
+
+bool RetentionJob::stopping() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stopping_;
 }
 
 void RetentionJob::loop() {

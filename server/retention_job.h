@@ -20,7 +20,7 @@ class RetentionJob {
  public:
   RetentionJob(Ingestor& ingestor, std::chrono::milliseconds retention, std::chrono::milliseconds interval,
                Logger& log);
-  ~RetentionJob();  // stops the thread (a run in progress finishes its current chunk first)
+  ~RetentionJob();  // stops the thread (a run in progress stops after its current chunk)
   RetentionJob(const RetentionJob&) = delete;
   RetentionJob& operator=(const RetentionJob&) = delete;
 
@@ -29,6 +29,7 @@ class RetentionJob {
 
  private:
   void loop();
+  bool stopping();
 
   Ingestor& ingestor_;
   std::chrono::milliseconds retention_;

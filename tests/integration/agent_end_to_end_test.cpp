@@ -43,9 +43,10 @@ TEST_CASE("agent run once delivers a host report the collector stores under a st
   Collector collector;
   TempDir work;
   // Detailed: the node's own row (and its keyed ID) is what this test looks at.
-  const std::vector<std::string> args{"run",           "--once", "--database",
-                                      collector.url(), "--set",  "agent.state_dir=" + work.file("state"),
-                                      "--set",         "agent.level=detailed"};
+  const std::vector<std::string> args{"run",        "--once",
+                                      "--database", collector.url(),
+                                      "--set",      "agent.state_dir=" + work.file("state"),
+                                      "--set",      "agent.level=detailed"};
 
   const auto before = nowMicros();
   RunResult first = runAgent(args);
@@ -194,11 +195,10 @@ TEST_CASE("the extensions flag adds operator key/value pairs beside the host and
   Collector collector;
   TempDir work;
   work.write("ext/cluster.json", R"({"example.com/tier": "gold", "Not Valid": "x"})");
-  kctest::RunResult result = kctest::run(
-      agentBinary(),
-      {"run", "--once", "--database", collector.url(), "--extensions", work.file("ext"), "--set",
-       "agent.state_dir=" + work.file("state")},
-      agentEnvironment());
+  kctest::RunResult result = kctest::run(agentBinary(),
+                                         {"run", "--once", "--database", collector.url(), "--extensions",
+                                          work.file("ext"), "--set", "agent.state_dir=" + work.file("state")},
+                                         agentEnvironment());
   INFO(result.output);
   REQUIRE(result.exitCode == 0);
   REQUIRE(collector.reports().size() == 1);

@@ -20,10 +20,11 @@ std::string objects(const std::string& resource, const std::string& file) {
 
 // A recorded kind cluster's nodes with k3s' namespaces, pods and /version.
 std::vector<std::string> recordedCluster(std::vector<std::string> extra = {}) {
-  std::vector<std::string> args{"--objects",      objects("nodes", "nodelist-kind-1.20-containerd-3nodes.json"),
-                                "--objects",      objects("namespaces", "namespacelist-k3s-1.33.json"),
-                                "--objects",      objects("pods", "podlist-k3s-1.33-kube-system.json"),
-                                "--version-file", fixturePath("k8s/real/version-k3s-1.33-troubleshoot-wrapped.json")};
+  std::vector<std::string> args{
+      "--objects",      objects("nodes", "nodelist-kind-1.20-containerd-3nodes.json"),
+      "--objects",      objects("namespaces", "namespacelist-k3s-1.33.json"),
+      "--objects",      objects("pods", "podlist-k3s-1.33-kube-system.json"),
+      "--version-file", fixturePath("k8s/real/version-k3s-1.33-troubleshoot-wrapped.json")};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
@@ -49,13 +50,15 @@ const std::regex kUuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 }  // namespace
 
-TEST_CASE("agent run once reports a Kubernetes cluster to the collector, under an ID derived from kube-system") {
+TEST_CASE(
+    "agent run once reports a Kubernetes cluster to the collector, under an ID derived from kube-system") {
   TestApiServer cluster(recordedCluster());
   Collector collector;
   TempDir work;
   auto runOnce = [&](const std::string& stateDir, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"run",          "--once", "--kubeconfig", cluster.kubeconfig(), "--database",
-                                  collector.url(), "--set",  "agent.state_dir=" + work.file(stateDir)};
+    std::vector<std::string> args{
+        "run",        "--once",        "--kubeconfig", cluster.kubeconfig(),
+        "--database", collector.url(), "--set",        "agent.state_dir=" + work.file(stateDir)};
     args.insert(args.end(), extra.begin(), extra.end());
     RunResult result = runAgent(args);
     INFO(result.output);
@@ -116,8 +119,9 @@ TEST_CASE("without read access to kube-system the cluster ID is a random UUID ke
   TestApiServer cluster(recordedCluster({"--forbid", "namespaces"}));
   Collector collector;
   TempDir work;
-  const std::vector<std::string> args{"run",          "--once", "--kubeconfig", cluster.kubeconfig(), "--database",
-                                      collector.url(), "--set",  "agent.state_dir=" + work.file("state")};
+  const std::vector<std::string> args{
+      "run",        "--once",        "--kubeconfig", cluster.kubeconfig(),
+      "--database", collector.url(), "--set",        "agent.state_dir=" + work.file("state")};
   RunResult first = runAgent(args);
   INFO(first.output);
   REQUIRE(first.exitCode == 0);
@@ -136,7 +140,8 @@ TEST_CASE("without read access to kube-system the cluster ID is a random UUID ke
   CHECK_FALSE(report.contains("namespaces"));
   bool named = false;
   for (const auto& error : report["errors"])
-    if (contains(error["message"], "namespaces") && contains(error["message"], "verbs: [\"list\"]")) named = true;
+    if (contains(error["message"], "namespaces") && contains(error["message"], "verbs: [\"list\"]"))
+      named = true;
   CHECK(named);
   // The errors the agent sent do not quote the API server (its address, its user names).
   CHECK_FALSE(contains(report["errors"].dump(), "127.0.0.1"));

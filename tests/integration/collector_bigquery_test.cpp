@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "collector_fixture.h"
+#include "kubecensus/report/bundle.h"
 #include "kubecensus/report/uuid.h"
 #include "support/fake_bigquery.h"
 
@@ -94,4 +95,33 @@ TEST_CASE("bigquery: a report BigQuery refuses is answered 422 naming it; BigQue
   CHECK(collector.post("/api/v2/reports", nativeReport(id)).status == 202);
   CHECK(bigquery.rows().count(id) == 1);
   CHECK(collector.get("/readyz").status == 200);
+}
+
+TEST_CASE("bigquery: a bundle with a report BigQuery refuses stores the rest and names the refused one",
+          "[bigquery]") {
+  TempDir keys;
+  FakeBigQuery bigquery(keys.path(), shippedSchema());
+  Collector collector(bigqueryArgs(bigquery));
+  nlohmann::json refused = nlohmann::json::parse(nativeReport(kubecensus::randomUuid()));
+  nlohmann::json histogram = {{"bounds", nlohmann::json::array()}, {"counts", {0}}};
+  refused["workloads"] = {{{"kind", "pods"}, {"total", 9223372036854775808ull}, {"perNamespace", histogram}}};
+  kubecensus::BundleWriter writer;
+  std::vector<std::string> good;
+  for (int i = 0; i < 3; ++i) {
+    good.push_back(kubecensus::randomUuid());
+    writer.add(nativeReport(good.back()));
+    if (i == 0) writer.add(refused.dump());
+  }
+  HttpAnswer answer =
+      httpRequest(collector.port(),
+                  {"POST", "/api/v2/bundles", writer.finish("2026-12-01T00:00:00Z"), "application/gzip"});
+  INFO(answer.body);
+  REQUIRE(answer.status == 202);
+  const auto json = nlohmann::json::parse(answer.body);
+  CHECK(json["reports"] == 4);
+  CHECK(json["accepted"] == 3);
+  REQUIRE(json["refused"].size() == 1);
+  CHECK_THAT(json["refused"][0].get<std::string>(),
+             Catch::Contains("report 2 of the bundle") && Catch::Contains("workloads.total"));
+  for (const auto& id : good) CHECK(bigquery.rows().count(id) == 1);
 }

@@ -53,6 +53,7 @@ TEST_CASE("receivedFrom and the access log keep the /24 (or /48) by default, eve
   CHECK_THAT(log, Catch::Contains("127.0.0.0 POST /api/v2/reports 202"));
   CHECK_THAT(log, !Catch::Contains("127.0.0.1 POST"));
   CHECK(stored({}, "2001:db8:1234:5678::1").first == "2001:db8:1234::");
+  CHECK(stored({}, "2002:c633:644d::1").first == "2002:c633:6400::");  // 6to4: the IPv4 /24
   CHECK(stored({}, "198.51.100.77").first == "198.51.100.0");
   CHECK(stored({"--set", "collector.received_from=full"}, "198.51.100.77").first == "198.51.100.77");
   auto [none, quietLog] = stored({"--set", "collector.received_from=none"}, "198.51.100.77");

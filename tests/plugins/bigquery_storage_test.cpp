@@ -331,13 +331,19 @@ TEST_CASE("bigquery export: files rotate on time, and a .part a crash left is fi
           "[bigquery]") {
   kctest::TempDir dir;
   {
+    // Two whole rows and a torn third (a batch a crash cut short, never acknowledged).
     std::ofstream(dir.file("reports-20260101T000000Z-deadbeef.ndjson.part")) << R"({"clusterID":"left"})"
-                                                                             << "\n";
+                                                                             << "\n"
+                                                                             << R"({"clusterID":"too"})"
+                                                                             << "\n"
+                                                                             << R"({"clusterID":"to)";
   }
   auto storage = makePlugin<Storage>(
       "bigquery",
       {{"mode", "export"}, {"directory", dir.path()}, {"rotate_interval", "300ms"}, {"compress", "false"}});
-  CHECK(std::filesystem::exists(dir.file("reports-20260101T000000Z-deadbeef.ndjson")));
+  REQUIRE(std::filesystem::exists(dir.file("reports-20260101T000000Z-deadbeef.ndjson")));
+  CHECK(readFile(dir.file("reports-20260101T000000Z-deadbeef.ndjson")) ==
+        "{\"clusterID\":\"left\"}\n{\"clusterID\":\"too\"}\n");
   CHECK_FALSE(std::filesystem::exists(dir.file("reports-20260101T000000Z-deadbeef.ndjson.part")));
   const Report a = fullReport();
   storage->write({&a});
@@ -347,7 +353,7 @@ TEST_CASE("bigquery export: files rotate on time, and a .part a crash left is fi
       n += entry.path().extension() == ".ndjson";
     return n;
   };
-  CHECK(finished() == 1);
+  CHECK(finished() == 1);  // the leftover
   for (int i = 0; i < 100 && finished() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   CHECK(finished() == 2);  // the open file was finished without another write
   CHECK(storage->health().ok);

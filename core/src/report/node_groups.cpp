@@ -1,6 +1,7 @@
 #include "kubecensus/report/node_groups.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <numeric>
@@ -57,9 +58,15 @@ NodeGroup groupFromKey(const std::string& key) {
   return group;
 }
 
-std::vector<ResourceDistribution> distributions(std::map<std::string, std::vector<double>> capacity) {
+// Over every node of the group: a node without a resource has none of it (0), so a resource few
+// nodes have (one GPU node among ten) never shows one node's value as a distribution.
+std::vector<ResourceDistribution> distributions(std::map<std::string, std::vector<double>> capacity,
+                                                std::uint64_t nodes) {
   std::vector<ResourceDistribution> out;
-  for (auto& [resource, values] : capacity) out.push_back({resource, summarize(values)});
+  for (auto& [resource, values] : capacity) {
+    values.resize(std::max<std::size_t>(values.size(), static_cast<std::size_t>(nodes)), 0.0);
+    out.push_back({resource, summarize(values)});
+  }
   return out;
 }
 
@@ -75,8 +82,14 @@ std::optional<double> parseQuantity(std::string_view text) {
   // a malformed exponent, and strtod stops before it in that case anyway.
   bool ok = false;
   const double factor = suffixFactor(std::string_view(end), ok);
-  if (!ok) return std::nullopt;
-  return number * factor;
+  if (!ok ||
+      !std::isdigit(
+          static_cast<unsigned char>(copy.front() == '-' || copy.front() == '+' ? copy[1] : copy[0])) ||
+      copy.find_first_of("xX") != std::string::npos)
+    return std::nullopt;  // strtod also reads " 4", "0x10" and "inf": Kubernetes does not
+  const double value = number * factor;
+  if (!std::isfinite(value)) return std::nullopt;
+  return value;
 }
 
 Distribution summarize(std::vector<double>& values) {
@@ -136,7 +149,7 @@ std::vector<NodeGroup> NodeGroupCounter::groups(std::uint64_t minGroupSize) cons
     }
     NodeGroup group = groupFromKey(key);
     group.count = members.count;
-    group.capacity = distributions(members.capacity);
+    group.capacity = distributions(members.capacity, members.count);
     out.push_back(std::move(group));
   }
   std::stable_sort(out.begin(), out.end(),
@@ -145,7 +158,7 @@ std::vector<NodeGroup> NodeGroupCounter::groups(std::uint64_t minGroupSize) cons
     NodeGroup other;
     other.other = true;
     other.count = small.count;
-    if (small.count >= minGroupSize) other.capacity = distributions(std::move(small.capacity));
+    if (small.count >= minGroupSize) other.capacity = distributions(std::move(small.capacity), small.count);
     out.push_back(std::move(other));
   }
   return out;

@@ -1,6 +1,7 @@
 #include "export_storage.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -95,6 +96,31 @@ void gzipFile(const std::string& source, const std::string& target) {
   }
 }
 
+// Cuts a torn last line off (a batch a crash or a failed write left half written, never
+// acknowledged), so a finished file holds whole rows only.
+void trimToLastNewline(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) throw systemError("cannot open", path);
+  off_t end = ::lseek(fd, 0, SEEK_END);
+  off_t keep = 0;
+  char block[65536];
+  while (end > 0) {
+    const off_t start = end > static_cast<off_t>(sizeof block) ? end - static_cast<off_t>(sizeof block) : 0;
+    const ssize_t n = ::pread(fd, block, static_cast<std::size_t>(end - start), start);
+    if (n <= 0) break;
+    const void* last = ::memrchr(block, '\n', static_cast<std::size_t>(n));
+    if (last) {
+      keep = start + (static_cast<const char*>(last) - block) + 1;
+      break;
+    }
+    end = start;
+  }
+  const bool torn = keep != ::lseek(fd, 0, SEEK_END);
+  const bool ok = !torn || (::ftruncate(fd, keep) == 0 && ::fsync(fd) == 0);
+  ::close(fd);
+  if (!ok) throw systemError("cannot cut the torn last line of", path);
+}
+
 std::string utcStamp() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -117,10 +143,16 @@ ExportStorage::ExportStorage(const Options& options)
   std::filesystem::create_directories(directory_, error);
   if (error) throw std::runtime_error("directory: cannot create " + directory_ + ": " + error.message());
   writeFileAtomically(directory_ + "/reports.schema.json", std::string(tableSchemaJson()), 0644);
-  // Files a crash left unfinished hold synced, acknowledged rows: finish them now.
+  // Files a crash left unfinished hold synced, acknowledged rows: finish them now. A part another
+  // collector sharing the directory still writes is locked by it, and left alone.
   for (const auto& entry : std::filesystem::directory_iterator(directory_)) {
     const std::string name = entry.path().filename().string();
-    if (name.size() > std::strlen(kPartSuffix) && name.ends_with(kPartSuffix)) finish(entry.path().string());
+    if (name.size() <= std::strlen(kPartSuffix) || !name.ends_with(kPartSuffix)) continue;
+    const int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    const bool inUse = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
+    if (!inUse) finish(entry.path().string());
+    ::close(fd);
   }
   timer_ = std::thread([this] { rotateOnTime(); });
 }
@@ -148,6 +180,7 @@ void ExportStorage::openPart() {
     partPath_.clear();
     throw error;
   }
+  ::flock(fd_, LOCK_EX | LOCK_NB);  // held while this collector writes it (see the constructor)
   syncDirectory(directory_);
   partBytes_ = 0;
   partOpened_ = std::chrono::steady_clock::now();
@@ -160,11 +193,24 @@ void ExportStorage::finishPart() {
   fd_ = -1;
   const std::string path = partPath_;
   partPath_.clear();
-  finish(path);
+  try {
+    finish(path);
+  } catch (...) {
+    unfinished_.push_back(path);  // the timer tries again
+    throw;
+  }
+}
+
+void ExportStorage::finishLeftovers() {
+  for (auto it = unfinished_.begin(); it != unfinished_.end();) {
+    finish(*it);  // throws: tried again later
+    it = unfinished_.erase(it);
+  }
 }
 
 void ExportStorage::finish(const std::string& partPath) {
   const std::string base = partPath.substr(0, partPath.size() - std::strlen(".part"));  // .ndjson
+  trimToLastNewline(partPath);
   if (std::filesystem::file_size(partPath) == 0) {
     std::filesystem::remove(partPath);
   } else if (compress_) {
@@ -187,8 +233,15 @@ WriteResult ExportStorage::write(const std::vector<const Report*>& batch) {
       writeAll(fd_, lines, partPath_);
       if (sync_ && ::fdatasync(fd_) != 0) throw systemError("cannot sync", partPath_);
     } catch (...) {
-      // A batch that failed is not acknowledged: cut it off so no half line stays behind.
-      if (before >= 0 && ::ftruncate(fd_, before) != 0) {
+      // A batch that failed is not acknowledged: cut it off so no half line stays behind. If
+      // that fails too, this part is finished now (which trims it) and the next batch starts a
+      // new one.
+      if (before < 0 || ::ftruncate(fd_, before) != 0) {
+        try {
+          finishPart();
+        } catch (const std::exception&) {
+          // Left as .part: finished (and trimmed) at the next start.
+        }
       }
       throw;
     }
@@ -213,6 +266,15 @@ WriteResult ExportStorage::write(const std::vector<const Report*>& batch) {
 void ExportStorage::rotateOnTime() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
+    if (!unfinished_.empty()) {
+      try {
+        finishLeftovers();
+      } catch (const std::exception& e) {
+        lastError_ = e.what();
+        wake_.wait_for(lock, std::chrono::seconds(5));
+        continue;
+      }
+    }
     if (fd_ < 0) {
       wake_.wait(lock);
       continue;
@@ -234,6 +296,9 @@ void ExportStorage::rotateOnTime() {
 
 StorageHealth ExportStorage::health() {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (!unfinished_.empty())
+    return {false,
+            std::to_string(unfinished_.size()) + " file(s) could not be finished (" + lastError_ + ")"};
   if (!lastError_.empty()) return {false, lastError_};
   return {true, "exporting to " + directory_};
 }

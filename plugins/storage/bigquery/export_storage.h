@@ -3,7 +3,8 @@
 // them. Rows go to <directory>/reports-<UTC time>-<random>.ndjson.part, synced per batch; the
 // file is finished (gzip-compressed unless compress = false, then renamed to .ndjson.gz or
 // .ndjson) when it reaches rotate_size, when it is rotate_interval old, and when the collector
-// stops. Only finished files are ever loaded. A .part left by a crash is finished at start.
+// stops. Only finished files are ever loaded. A .part left by a crash is finished at start
+// (its torn last line, if any, cut off); one another collector still writes (flock) is left to it.
 // Like the ndjson storage it cannot tell a re-sent report from a new one: rows carry reportID
 // (docs/bigquery.md shows the de-duplicating query).
 #pragma once
@@ -31,7 +32,8 @@ class ExportStorage : public Storage {
  private:
   void openPart();                           // locked
   void finishPart();                         // locked; no-op without an open part
-  void finish(const std::string& partPath);  // compress or rename one .part
+  void finish(const std::string& partPath);  // trim, then compress or rename one .part
+  void finishLeftovers();                    // locked; the parts that failed to finish
   void rotateOnTime();                       // the timer thread
 
   std::string directory_;
@@ -48,6 +50,7 @@ class ExportStorage : public Storage {
   std::uint64_t partBytes_ = 0;
   std::chrono::steady_clock::time_point partOpened_;
   std::string lastError_;
+  std::vector<std::string> unfinished_;  // parts whose finishing failed (full disk): retried
   std::thread timer_;
 };
 

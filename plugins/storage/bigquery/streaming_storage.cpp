@@ -168,7 +168,9 @@ std::vector<StreamingStorage::Row> StreamingStorage::insertRequest(const std::ve
     std::string why;
     for (const auto& error : entry.value("errors", nlohmann::json::array())) {
       const std::string reason = error.value("reason", std::string());
-      if (reason == "stopped") continue;
+      // Only a row BigQuery cannot take is refused; one it failed to take this time
+      // (backendError, internalError, timeout, ...) goes again like a stopped one.
+      if (reason != "invalid" && reason != "invalidQuery" && reason != "notImplemented") continue;
       onlyStopped = false;
       if (!why.empty()) why += "; ";
       why += reason;

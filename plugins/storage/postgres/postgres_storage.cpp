@@ -209,20 +209,15 @@ std::optional<std::uint64_t> PostgresStorage::eraseCluster(const std::string& cl
 }
 
 std::optional<std::uint64_t> PostgresStorage::deleteReceivedBefore(Micros cutoff) {
-  // In chunks, each its own transaction, so ingest is never blocked for long.
+  // One chunk, its own transaction, so ingest is never blocked for long.
   const std::string before = formatRfc3339(cutoff);
-  std::uint64_t deleted = 0;
-  for (;;) {
-    Lease db(*this);
-    PgResult count = (*db).exec(
-        "WITH gone AS (DELETE FROM reports WHERE report_id IN (SELECT report_id FROM reports WHERE "
-        "received_at < $1 "
-        "ORDER BY received_at LIMIT 5000) RETURNING 1) SELECT count(*) FROM gone",
-        {before.c_str()});
-    const std::uint64_t changed = std::stoull(count.value(0, 0));
-    deleted += changed;
-    if (changed < 5000) return deleted;
-  }
+  Lease db(*this);
+  PgResult count = (*db).exec(
+      "WITH gone AS (DELETE FROM reports WHERE report_id IN (SELECT report_id FROM reports WHERE received_at "
+      "< $1 "
+      "ORDER BY received_at LIMIT 5000) RETURNING 1) SELECT count(*) FROM gone",
+      {before.c_str()});
+  return std::stoull(count.value(0, 0));
 }
 
 StorageHealth PostgresStorage::health() {

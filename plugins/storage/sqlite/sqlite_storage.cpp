@@ -119,21 +119,17 @@ std::optional<std::uint64_t> SqliteStorage::eraseCluster(const std::string& clus
 }
 
 std::optional<std::uint64_t> SqliteStorage::deleteReceivedBefore(Micros cutoff) {
-  std::uint64_t deleted = 0;
-  for (;;) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    Transaction transaction(*db_);
-    Statement chunk(db_->handle(),
-                    "DELETE FROM reports WHERE id IN "
-                    "(SELECT id FROM reports WHERE received_at < ?1 ORDER BY received_at LIMIT ?2)");
-    chunk.bind(1, static_cast<std::int64_t>(cutoff));
-    chunk.bind(2, kDeleteChunk);
-    chunk.step();
-    const auto changed = static_cast<std::uint64_t>(db_->changes());
-    transaction.commit();
-    deleted += changed;
-    if (changed < static_cast<std::uint64_t>(kDeleteChunk)) return deleted;
-  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  Transaction transaction(*db_);
+  Statement chunk(db_->handle(),
+                  "DELETE FROM reports WHERE id IN "
+                  "(SELECT id FROM reports WHERE received_at < ?1 ORDER BY received_at LIMIT ?2)");
+  chunk.bind(1, static_cast<std::int64_t>(cutoff));
+  chunk.bind(2, kDeleteChunk);
+  chunk.step();
+  const auto deleted = static_cast<std::uint64_t>(db_->changes());
+  transaction.commit();
+  return deleted;
 }
 
 StorageHealth SqliteStorage::health() {

@@ -215,3 +215,23 @@ TEST_CASE("privacy: extensions from any plugin are held to the extension rules",
   }
   CHECK_THAT(report.errors[1].message, Catch::Contains("longer than 1024 bytes"));
 }
+
+TEST_CASE("privacy: a resource few nodes of a group have is spread over the whole group", "[privacy]") {
+  NodeGroupCounter counter;
+  for (int i = 0; i < 9; ++i) counter.add(node("linux", "v1.31.2", "4", "16Gi"));
+  Node gpu = node("linux", "v1.31.2", "4", "16Gi");
+  gpu.capacity.push_back({"nvidia.com/gpu", "8"});
+  counter.add(gpu);
+  const auto groups = counter.groups(3);
+  REQUIRE(groups.size() == 1);
+  REQUIRE(groups[0].capacity.size() == 3);
+  const Distribution& gpus = groups[0].capacity[2].values;
+  CHECK(groups[0].capacity[2].resource == "nvidia.com/gpu");
+  CHECK(gpus.min == 0);  // not min = max = 8, the one node's own value
+  CHECK(gpus.p50 == 0);
+  CHECK(gpus.max == 8);
+  CHECK(gpus.mean == Approx(0.8));
+  CHECK_FALSE(parseQuantity("1e300Ei").has_value());
+  CHECK_FALSE(parseQuantity("0x10").has_value());
+  CHECK_FALSE(parseQuantity(" 4").has_value());
+}

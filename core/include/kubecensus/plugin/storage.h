@@ -43,7 +43,8 @@ class Storage : public Plugin {
   // one that can returns how many reports it deleted.
   // Every report of the cluster.
   virtual std::optional<std::uint64_t> eraseCluster(const std::string& /*clusterID*/) { return std::nullopt; }
-  // Every report received before `cutoff` (collector clock).
+  // Reports received before `cutoff` (collector clock), at most one chunk (a few thousand) per
+  // call, so a long purge never blocks writes or shutdown: the caller calls again until 0.
   virtual std::optional<std::uint64_t> deleteReceivedBefore(Micros /*cutoff*/) { return std::nullopt; }
 };
 
