@@ -27,6 +27,17 @@ std::vector<std::string> bigqueryArgs(FakeBigQuery& bigquery) {
           "storage.bigquery.ca_file=" + bigquery.caFile()};
 }
 
+// A valid native report BigQuery refuses: a count beyond its INTEGER.
+nlohmann::json reportBigQueryRefuses() {
+  nlohmann::json report = nlohmann::json::parse(nativeReport(kubecensus::randomUuid()));
+  nlohmann::json histogram = {{"bounds", nlohmann::json::array()}, {"counts", {0}}};
+  report["workloads"] = {{{"kind", "pods"},
+                          {"total", 9223372036854775808ull},
+                          {"perNamespace", histogram},
+                          {"ages", {{"ageSeconds", histogram}, {"averageAgeSeconds", 0}}}}};
+  return report;
+}
+
 std::string shippedSchema() {
   std::ifstream in(std::string(KUBECENSUS_SOURCE_DIR) + "/packaging/bigquery/reports.schema.json");
   return std::string(std::istreambuf_iterator<char>(in), {});
@@ -71,13 +82,7 @@ TEST_CASE("bigquery: a report BigQuery refuses is answered 422 naming it; BigQue
   TempDir keys;
   FakeBigQuery bigquery(keys.path(), shippedSchema());
   Collector collector(bigqueryArgs(bigquery));
-  nlohmann::json report = nlohmann::json::parse(nativeReport(kubecensus::randomUuid()));
-  nlohmann::json histogram = {{"bounds", nlohmann::json::array()}, {"counts", {0}}};
-  report["workloads"] = {{{"kind", "pods"},
-                          {"total", 9223372036854775808ull},  // beyond BigQuery's INTEGER
-                          {"perNamespace", histogram},
-                          {"ages", {{"ageSeconds", histogram}, {"averageAgeSeconds", 0}}},
-                          {"phases", nlohmann::json::array()}}};
+  const nlohmann::json report = reportBigQueryRefuses();
   HttpAnswer refused = collector.post("/api/v2/reports", report.dump());
   CHECK(refused.status == 422);
   const auto error = nlohmann::json::parse(refused.body);
@@ -102,9 +107,7 @@ TEST_CASE("bigquery: a bundle with a report BigQuery refuses stores the rest and
   TempDir keys;
   FakeBigQuery bigquery(keys.path(), shippedSchema());
   Collector collector(bigqueryArgs(bigquery));
-  nlohmann::json refused = nlohmann::json::parse(nativeReport(kubecensus::randomUuid()));
-  nlohmann::json histogram = {{"bounds", nlohmann::json::array()}, {"counts", {0}}};
-  refused["workloads"] = {{{"kind", "pods"}, {"total", 9223372036854775808ull}, {"perNamespace", histogram}}};
+  const nlohmann::json refused = reportBigQueryRefuses();
   kubecensus::BundleWriter writer;
   std::vector<std::string> good;
   for (int i = 0; i < 3; ++i) {
