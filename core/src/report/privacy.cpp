@@ -24,6 +24,12 @@ void suppressSmallBuckets(std::optional<AgeSummary>& ages, std::uint64_t minGrou
   if (ages) suppressSmallBuckets(ages->ageSeconds, minGroupSize);
 }
 
+// The average age of fewer than k objects is as good as their ages: left out (0).
+void suppressSmallAverage(std::optional<AgeSummary>& ages, std::uint64_t objects,
+                          std::uint64_t minGroupSize) {
+  if (ages && objects < minGroupSize) ages->averageAgeSeconds = 0;
+}
+
 // Extensions from any plugin follow the extensions source's rules; what breaks them is left out
 // and said in the errors, without quoting it (an invalid key may be anything).
 void enforceExtensionRules(Report& report) {
@@ -77,7 +83,8 @@ void applyPrivacy(Report& report, const PrivacySettings& settings, const NodeGro
   if (counted == nullptr)
     for (const Node& node : report.nodes) own.add(node);
   const NodeGroupCounter& nodes = counted ? *counted : own;
-  if (counted != nullptr || !report.nodes.empty()) {
+  // No node counted (no node source, or its list failed): the count is unknown, not 0.
+  if (nodes.total() > 0) {
     report.nodeCount = nodes.total();
     report.nodeGroups = nodes.groups(k);
   }
@@ -90,6 +97,7 @@ void applyPrivacy(Report& report, const PrivacySettings& settings, const NodeGro
   if (report.namespaces) {
     if (settings.level == PrivacyLevel::Minimal) report.namespaces->ages.reset();
     suppressSmallBuckets(report.namespaces->ages, k);
+    suppressSmallAverage(report.namespaces->ages, report.namespaces->count, k);
   }
   for (WorkloadSummary& workload : report.workloads) {
     if (settings.level == PrivacyLevel::Minimal) {
@@ -99,6 +107,7 @@ void applyPrivacy(Report& report, const PrivacySettings& settings, const NodeGro
     }
     if (workload.perNamespace) suppressSmallBuckets(*workload.perNamespace, k);
     suppressSmallBuckets(workload.ages, k);
+    suppressSmallAverage(workload.ages, workload.total, k);
   }
   if (settings.level == PrivacyLevel::Minimal) report.extensions.clear();
   enforceExtensionRules(report);

@@ -235,3 +235,16 @@ TEST_CASE("privacy: a resource few nodes of a group have is spread over the whol
   CHECK_FALSE(parseQuantity("0x10").has_value());
   CHECK_FALSE(parseQuantity(" 4").has_value());
 }
+
+TEST_CASE("privacy: no node counted means no nodeCount; an average over fewer than k objects is left out",
+          "[privacy]") {
+  Report report = everything();
+  report.nodes.clear();
+  report.workloads[1].total = 2;  // jobs: two objects
+  report.workloads[1].ages->averageAgeSeconds = 1234;
+  applyPrivacy(report, {PrivacyLevel::Standard, 3});
+  CHECK_FALSE(report.nodeCount.has_value());
+  CHECK(report.nodeGroups.empty());
+  CHECK(report.workloads[1].ages->averageAgeSeconds == 0);
+  CHECK(report.workloads[0].ages->averageAgeSeconds == 38000000);  // 21 pods: kept
+}
