@@ -337,6 +337,7 @@ TEST_CASE("bigquery export: files rotate on time, and a .part a crash left is fi
                                                                              << R"({"clusterID":"too"})"
                                                                              << "\n"
                                                                              << R"({"clusterID":"to)";
+    std::ofstream(dir.file("reports-20251231T000000Z-cafe.ndjson.gz.tmp")) << "half a compression";
   }
   auto storage = makePlugin<Storage>(
       "bigquery",
@@ -345,6 +346,7 @@ TEST_CASE("bigquery export: files rotate on time, and a .part a crash left is fi
   CHECK(readFile(dir.file("reports-20260101T000000Z-deadbeef.ndjson")) ==
         "{\"clusterID\":\"left\"}\n{\"clusterID\":\"too\"}\n");
   CHECK_FALSE(std::filesystem::exists(dir.file("reports-20260101T000000Z-deadbeef.ndjson.part")));
+  CHECK_FALSE(std::filesystem::exists(dir.file("reports-20251231T000000Z-cafe.ndjson.gz.tmp")));
   const Report a = fullReport();
   storage->write({&a});
   auto finished = [&] {

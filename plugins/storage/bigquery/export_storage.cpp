@@ -57,9 +57,11 @@ void gzipFile(const std::string& source, const std::string& target) {
     throw systemError("cannot create", temporary);
   }
   z_stream z{};
-  deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);  // +16: gzip wrapper
-  std::vector<unsigned char> inBuffer(1 << 16), outBuffer(1 << 16);
   std::string failure;
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+      Z_OK)  // +16: gzip
+    failure = "cannot start compressing " + source;
+  std::vector<unsigned char> inBuffer(1 << 16), outBuffer(1 << 16);
   for (bool end = false; !end && failure.empty();) {
     const ssize_t n = ::read(in, inBuffer.data(), inBuffer.size());
     if (n < 0) {
@@ -73,7 +75,11 @@ void gzipFile(const std::string& source, const std::string& target) {
     do {
       z.next_out = outBuffer.data();
       z.avail_out = static_cast<uInt>(outBuffer.size());
-      deflate(&z, end ? Z_FINISH : Z_NO_FLUSH);
+      const int status = deflate(&z, end ? Z_FINISH : Z_NO_FLUSH);
+      if (status == Z_STREAM_ERROR) {
+        failure = "cannot compress " + source;
+        break;
+      }
       try {
         writeAll(out, std::string(reinterpret_cast<char*>(outBuffer.data()), outBuffer.size() - z.avail_out),
                  temporary);
@@ -147,6 +153,10 @@ ExportStorage::ExportStorage(const Options& options)
   // collector sharing the directory still writes is locked by it, and left alone.
   for (const auto& entry : std::filesystem::directory_iterator(directory_)) {
     const std::string name = entry.path().filename().string();
+    if (name.ends_with(".gz.tmp")) {  // a compression a crash interrupted; its .part is still there
+      std::filesystem::remove(entry.path(), error);
+      continue;
+    }
     if (name.size() <= std::strlen(kPartSuffix) || !name.ends_with(kPartSuffix)) continue;
     const int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) continue;

@@ -5,6 +5,7 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
@@ -75,7 +76,12 @@ HttpAnswer GoogleHttp::post(const std::string& url, const std::string& contentTy
       return answer;
     } catch (const Poco::Exception& e) {
       session.reset();
-      if (reused && attempt == 0) continue;
+      // Only a kept-alive connection the server had already closed is worth a second try at
+      // once; a timeout is the caller's to retry, after its backoff.
+      const bool closedByPeer = dynamic_cast<const Poco::Net::NoMessageException*>(&e) != nullptr ||
+                                dynamic_cast<const Poco::Net::ConnectionResetException*>(&e) != nullptr ||
+                                dynamic_cast<const Poco::Net::ConnectionAbortedException*>(&e) != nullptr;
+      if (reused && attempt == 0 && closedByPeer) continue;
       throw std::runtime_error(url + ": " + e.displayText());
     } catch (const std::exception& e) {
       session.reset();
