@@ -155,12 +155,12 @@ std::vector<std::pair<std::string, StorageHealth>> Ingestor::health() {
 
 void Ingestor::Outcome::throwIfRefused() const {
   if (refused.empty()) return;
-  std::string message = refused.size() == 1 && reportIDs.empty() && accepted + duplicates == 0
-                            ? refused[0].second
-                            : "report " + std::to_string(refused[0].first) + ": " + refused[0].second;
+  const bool alone = refused.size() == 1 && reportIDs.empty();  // the request's only report
+  std::string message =
+      alone ? refused[0].second : "report " + std::to_string(refused[0].first) + ": " + refused[0].second;
   if (refused.size() > 1) message += " (and " + std::to_string(refused.size() - 1) + " more refused)";
-  if (accepted + duplicates > 0)
-    message += "; the other " + std::to_string(accepted + duplicates) + " reports are stored";
+  if (!reportIDs.empty())
+    message += "; the other " + std::to_string(reportIDs.size()) + " reports are stored";
   throw ApiError(422, message);
 }
 

@@ -56,6 +56,16 @@ std::string single(const std::string& path, const std::string& sql) {
   return *rows[0][0];
 }
 
+// Runs SQL on the database file through the sqlite3 C API (not the product's code).
+void execute(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  INFO(sqlite3_errmsg(db));
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
 std::int64_t countReports(const std::string& path) {
   return std::stoll(single(path, "SELECT count(*) FROM reports"));
 }
@@ -167,8 +177,6 @@ TEST_CASE("a version 1 database (reports WITHOUT ROWID) is migrated with its row
   std::string path = tmp.file("v1.db");
   const Report old = kctest::sampleReport();
   {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
     const std::string v1 =
         "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);"
         "CREATE TABLE reports (report_id TEXT PRIMARY KEY, cluster_id TEXT NOT NULL, received_at INTEGER NOT "
@@ -181,8 +189,7 @@ TEST_CASE("a version 1 database (reports WITHOUT ROWID) is migrated with its row
         old.reportID +
         "', 'c1', 1795456800000000, '10.0.0.0', 'spartakus-v1',"
         " NULL, 'v1.3.5', 1, '{}');";
-    REQUIRE(sqlite3_exec(db, v1.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(db);
+    execute(path, v1);
   }
   auto storage = openStorage(path);
   CHECK(query(path, "SELECT version FROM schema_version") == std::vector<Row>{{"1"}, {"2"}});
@@ -197,13 +204,9 @@ TEST_CASE("a database with a newer schema is refused, untouched", "[sqlite]") {
   kctest::TempDir tmp;
   std::string path = tmp.file("future.db");
   {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db,
-                         "CREATE TABLE schema_version (version INTEGER NOT NULL);"
-                         "INSERT INTO schema_version VALUES (99);",
-                         nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(db);
+    execute(path,
+            "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+            "INSERT INTO schema_version VALUES (99);");
   }
   std::string message = kctest::createError<Storage>("sqlite", {{"path", path}});
   CHECK_THAT(message,
@@ -250,13 +253,9 @@ TEST_CASE("a batch is written all or nothing", "[sqlite]") {
   Report bad = sampleReport();
   bad.clusterID = "refused";
   {  // the second insert of the batch fails
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db,
-                         "CREATE TRIGGER refuse BEFORE INSERT ON reports WHEN NEW.cluster_id = 'refused' "
-                         "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
-                         nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(db);
+    execute(path,
+            "CREATE TRIGGER refuse BEFORE INSERT ON reports WHEN NEW.cluster_id = 'refused' "
+            "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
   }
   CHECK_THROWS_WITH(writeAll(*storage, {good, bad}), Catch::Contains("refused by the test"));
   CHECK(countReports(path) == 0);

@@ -50,17 +50,6 @@ nlohmann::json nodeToJson(const Node& node) {
   return out;
 }
 
-constexpr std::array<std::pair<std::string_view, double Distribution::*>, 8> kDistributionFields{{
-    {"min", &Distribution::min},
-    {"p25", &Distribution::p25},
-    {"p50", &Distribution::p50},
-    {"p75", &Distribution::p75},
-    {"p90", &Distribution::p90},
-    {"p99", &Distribution::p99},
-    {"max", &Distribution::max},
-    {"mean", &Distribution::mean},
-}};
-
 nlohmann::json nodeGroupToJson(const NodeGroup& group) {
   nlohmann::json out = nlohmann::json::object();
   if (group.other) out["other"] = true;
@@ -71,7 +60,7 @@ nlohmann::json nodeGroupToJson(const NodeGroup& group) {
   nlohmann::json capacity = nlohmann::json::array();
   for (const auto& resource : group.capacity) {
     nlohmann::json entry = {{"resource", resource.resource}};
-    for (const auto& [key, member] : kDistributionFields) entry[std::string(key)] = resource.values.*member;
+    for (const auto& [key, member] : report_detail::kDistributionFields) entry[std::string(key)] = resource.values.*member;
     capacity.push_back(std::move(entry));
   }
   out["capacity"] = std::move(capacity);
@@ -125,10 +114,10 @@ NodeGroup readNodeGroup(const nlohmann::json& json, std::string path) {
   forEachElement(in, "capacity", [&](const nlohmann::json& element, std::string elementPath) {
     ObjectReader resource(element, std::move(elementPath));
     std::vector<std::string_view> resourceKeys{"resource"};
-    for (const auto& [key, member] : kDistributionFields) resourceKeys.push_back(key);
+    for (const auto& [key, member] : report_detail::kDistributionFields) resourceKeys.push_back(key);
     resource.rejectUnknownKeys(resourceKeys, kSchemaName);
     ResourceDistribution distribution{resource.requiredString("resource"), {}};
-    for (const auto& [key, member] : kDistributionFields) {
+    for (const auto& [key, member] : report_detail::kDistributionFields) {
       const nlohmann::json* value = resource.find(key);
       if (value == nullptr || !value->is_number())
         throw ReportError(resource.pathOf(key), "is required: a number");

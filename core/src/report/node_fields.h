@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "kubecensus/report/report.h"
 
@@ -35,5 +36,17 @@ inline constexpr std::array<std::string_view, 9> kNodeKeys{
     "id",           "operatingSystem",         "osImage",        "kernelVersion",
     "architecture", "containerRuntimeVersion", "kubeletVersion", "cloudProvider",
     "capacity"};
+
+// The summary statistics of a node group's capacity, in the order the native format writes them.
+constexpr std::array<std::pair<std::string_view, double Distribution::*>, 8> kDistributionFields{{
+    {"min", &Distribution::min},
+    {"p25", &Distribution::p25},
+    {"p50", &Distribution::p50},
+    {"p75", &Distribution::p75},
+    {"p90", &Distribution::p90},
+    {"p99", &Distribution::p99},
+    {"max", &Distribution::max},
+    {"mean", &Distribution::mean},
+}};
 
 }  // namespace kubecensus::report_detail

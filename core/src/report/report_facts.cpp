@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "kubecensus/report/node_groups.h"
+#include "node_fields.h"
 
 namespace kubecensus {
 namespace {
@@ -13,22 +14,23 @@ std::string valueOr(const std::optional<std::string>& value) {
   return value && !value->empty() ? *value : std::string(kUnknown);
 }
 
-// One node's attributes (or a group's, `count` times) into the facts.
-void countAttributes(ReportFacts& facts, std::uint64_t count, bool other,
-                     const std::optional<std::string>& os, const std::optional<std::string>& image,
-                     const std::optional<std::string>& kernel, const std::optional<std::string>& arch,
-                     const std::optional<std::string>& runtime, const std::optional<std::string>& kubelet,
-                     const std::optional<std::string>& cloud) {
-  const auto add = [&](const char* dimension, std::string value) {
-    facts.nodesBy[dimension][other ? std::string("other") : std::move(value)] += count;
-  };
-  add("operatingSystem", valueOr(os));
-  add("osImage", valueOr(image));
-  add("kernelVersion", valueOr(kernel));
-  add("architecture", valueOr(arch));
-  add("containerRuntime", runtime ? runtimeName(*runtime) : std::string(kUnknown));
-  add("kubeletMinor", kubelet ? minorVersion(*kubelet).value_or(kUnknown) : std::string(kUnknown));
-  add("cloudProvider", valueOr(cloud));
+// One node's attributes (or a group's, `count` times) into the facts: the seven attributes
+// of kNodeStringFields, read by `valueOf(field)`; runtimes by name, kubelets by minor version.
+template <class ValueOf>
+void countAttributes(ReportFacts& facts, std::uint64_t count, bool other, ValueOf valueOf) {
+  for (const auto& field : report_detail::kNodeStringFields) {
+    const std::optional<std::string>& value = valueOf(field);
+    std::string dimension(field.key);
+    std::string shown = valueOr(value);
+    if (field.key == "containerRuntimeVersion") {
+      dimension = "containerRuntime";
+      shown = value ? runtimeName(*value) : std::string(kUnknown);
+    } else if (field.key == "kubeletVersion") {
+      dimension = "kubeletMinor";
+      shown = value ? minorVersion(*value).value_or(kUnknown) : std::string(kUnknown);
+    }
+    facts.nodesBy[dimension][other ? std::string("other") : std::move(shown)] += count;
+  }
   facts.nodes += count;
 }
 
@@ -56,9 +58,9 @@ ReportFacts reportFacts(const Report& report) {
   ReportFacts facts;
   if (!report.nodeGroups.empty()) {
     for (const NodeGroup& group : report.nodeGroups) {
-      countAttributes(facts, group.count, group.other, group.operatingSystem, group.osImage,
-                      group.kernelVersion, group.architecture, group.containerRuntimeVersion,
-                      group.kubeletVersion, group.cloudProvider);
+      countAttributes(
+          facts, group.count, group.other,
+          [&](const auto& field) -> const std::optional<std::string>& { return group.*field.groupMember; });
       for (const ResourceDistribution& resource : group.capacity) {
         const double sum = resource.values.mean * static_cast<double>(group.count);
         if (resource.resource == "cpu") facts.cores += sum;
@@ -67,9 +69,9 @@ ReportFacts reportFacts(const Report& report) {
     }
   } else {
     for (const Node& node : report.nodes) {
-      countAttributes(facts, 1, false, node.operatingSystem, node.osImage, node.kernelVersion,
-                      node.architecture, node.containerRuntimeVersion, node.kubeletVersion,
-                      node.cloudProvider);
+      countAttributes(facts, 1, false, [&](const auto& field) -> const std::optional<std::string>& {
+        return node.*field.member;
+      });
       for (const Resource& resource : node.capacity) {
         const double value = parseQuantity(resource.value).value_or(0);
         if (resource.resource == "cpu") facts.cores += value;

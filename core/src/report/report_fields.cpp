@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "kubecensus/report/privacy.h"
+#include "node_fields.h"
 
 namespace kubecensus {
 namespace {
@@ -16,7 +17,8 @@ constexpr std::string_view kSoftware =
 constexpr std::string_view kHistogram =
     "fixed bucket bounds; buckets with fewer than k values are emptied into other";
 
-const std::vector<ReportField> kFields = {
+// The fields written out here; makeFields() adds the node attributes and distributions.
+const std::vector<ReportField> kListedFields = {
     {"schema", L::Minimal, "constant", "the report format's name"},
     {"reportID", L::Minimal, "random UUID made for each report", "random; says only which report this is"},
     {"clusterID", L::Minimal,
@@ -38,29 +40,7 @@ const std::vector<ReportField> kFields = {
     {"errors[].message", L::Minimal, "the agent",
      "written by the agent, never quoting the API server (whose messages may name objects)"},
 
-    {"nodeGroups[].operatingSystem", L::Standard, kNodeInfo, kSoftware},
-    {"nodeGroups[].osImage", L::Standard, kNodeInfo, kSoftware},
-    {"nodeGroups[].kernelVersion", L::Standard, kNodeInfo, kSoftware},
-    {"nodeGroups[].architecture", L::Standard, kNodeInfo, kSoftware},
-    {"nodeGroups[].containerRuntimeVersion", L::Standard, kNodeInfo, kSoftware},
-    {"nodeGroups[].kubeletVersion", L::Standard, kNodeInfo, kSoftware},
-    {"nodeGroups[].cloudProvider", L::Standard,
-     "list nodes: the scheme of spec.providerID, from an allow-list",
-     "a cloud's name (aws, gce, azure, ...), never the provider ID itself"},
-    {"nodeGroups[].other", L::Standard, "the agent",
-     "marks the group of all nodes whose configuration fewer than k nodes share (no attributes)"},
-    {"nodeGroups[].count", L::Standard, kNodesList, "how many nodes share the configuration (at least k)"},
-    {"nodeGroups[].capacity[].resource", L::Standard, "list nodes: status.capacity keys",
-     "a resource name (cpu, memory, pods, nvidia.com/gpu)"},
-    {"nodeGroups[].capacity[].min", L::Standard, "list nodes: status.capacity",
-     "a distribution over at least k nodes; left out of a smaller other group"},
-    {"nodeGroups[].capacity[].p25", L::Standard, "list nodes: status.capacity", "as min"},
-    {"nodeGroups[].capacity[].p50", L::Standard, "list nodes: status.capacity", "as min"},
-    {"nodeGroups[].capacity[].p75", L::Standard, "list nodes: status.capacity", "as min"},
-    {"nodeGroups[].capacity[].p90", L::Standard, "list nodes: status.capacity", "as min"},
-    {"nodeGroups[].capacity[].p99", L::Standard, "list nodes: status.capacity", "as min"},
-    {"nodeGroups[].capacity[].max", L::Standard, "list nodes: status.capacity", "as min"},
-    {"nodeGroups[].capacity[].mean", L::Standard, "list nodes: status.capacity", "as min"},
+    // nodeGroups[]: added by makeFields() from the format's tables
     {"namespaces.ages.ageSeconds.bounds", L::Standard, "constant", kHistogram},
     {"namespaces.ages.ageSeconds.counts", L::Standard, "list namespaces: metadata.creationTimestamp",
      kHistogram},
@@ -85,23 +65,61 @@ const std::vector<ReportField> kFields = {
     {"extensions[].value", L::Standard, "the operator: the extensions source's files",
      "chosen by the operator; at most 1024 bytes"},
 
-    {"nodes[].id", L::Detailed, "list nodes: metadata.name, status.nodeInfo.machineID and systemUUID, hashed",
-     "keyed hash (HMAC-SHA256 with the agent's salt); the inputs are never sent"},
-    {"nodes[].operatingSystem", L::Detailed, kNodeInfo, kSoftware},
-    {"nodes[].osImage", L::Detailed, kNodeInfo, kSoftware},
-    {"nodes[].kernelVersion", L::Detailed, kNodeInfo, kSoftware},
-    {"nodes[].architecture", L::Detailed, kNodeInfo, kSoftware},
-    {"nodes[].containerRuntimeVersion", L::Detailed, kNodeInfo, kSoftware},
-    {"nodes[].kubeletVersion", L::Detailed, kNodeInfo, kSoftware},
-    {"nodes[].cloudProvider", L::Detailed, "list nodes: the scheme of spec.providerID, from an allow-list",
-     "a cloud's name, never the provider ID"},
-    {"nodes[].capacity[].resource", L::Detailed, "list nodes: status.capacity keys", "a resource name"},
-    {"nodes[].capacity[].value", L::Detailed, "list nodes: status.capacity", "a quantity"},
-    {"nodes[].allocatable[].resource", L::Detailed, "list nodes: status.allocatable keys", "a resource name"},
-    {"nodes[].allocatable[].value", L::Detailed, "list nodes: status.allocatable", "a quantity"},
-    {"nodes[].roles[]", L::Detailed, "list nodes: metadata.labels keys under node-role.kubernetes.io/",
-     "the role part of the label key (control-plane, worker); never a label's value"},
+    // nodes[]: added by makeFields()
 };
+
+constexpr std::string_view kCloudOrigin = "list nodes: the scheme of spec.providerID, from an allow-list";
+constexpr std::string_view kCloudWhy = "a cloud's name (aws, gce, azure, ...), never the provider ID itself";
+constexpr std::string_view kCapacity = "list nodes: status.capacity";
+
+// The seven node attributes under `prefix`, at `level`, from the format's own table.
+void addAttributes(std::vector<ReportField>& fields, const std::string& prefix, PrivacyLevel level) {
+  for (const auto& field : report_detail::kNodeStringFields) {
+    const bool cloud = field.key == "cloudProvider";
+    fields.push_back({prefix + std::string(field.key), level, cloud ? kCloudOrigin : kNodeInfo,
+                      cloud ? kCloudWhy : kSoftware});
+  }
+}
+
+std::vector<ReportField> makeFields() {
+  std::vector<ReportField> fields;
+  for (const ReportField& field : kListedFields) {
+    if (field.path == "namespaces.ages.ageSeconds.bounds") {  // node groups go before the histograms
+      addAttributes(fields, "nodeGroups[].", L::Standard);
+      fields.push_back(
+          {"nodeGroups[].other", L::Standard, "the agent",
+           "marks the group of all nodes whose configuration fewer than k nodes share (no attributes)"});
+      fields.push_back({"nodeGroups[].count", L::Standard, kNodesList,
+                        "how many nodes share the configuration (at least k)"});
+      fields.push_back({"nodeGroups[].capacity[].resource", L::Standard, "list nodes: status.capacity keys",
+                        "a resource name (cpu, memory, pods, nvidia.com/gpu)"});
+      for (const auto& [key, member] : report_detail::kDistributionFields)
+        fields.push_back({"nodeGroups[].capacity[]." + std::string(key), L::Standard, kCapacity,
+                          key == "min"
+                              ? "a distribution over the whole group (at least k nodes; a node without "
+                                "the resource counts 0); left out of a smaller other group"
+                              : "as min"});
+    }
+    fields.push_back(field);
+  }
+  fields.push_back({"nodes[].id", L::Detailed,
+                    "list nodes: metadata.name, status.nodeInfo.machineID and systemUUID, hashed",
+                    "keyed hash (HMAC-SHA256 with the agent's salt); the inputs are never sent"});
+  addAttributes(fields, "nodes[].", L::Detailed);
+  fields.push_back(
+      {"nodes[].capacity[].resource", L::Detailed, "list nodes: status.capacity keys", "a resource name"});
+  fields.push_back({"nodes[].capacity[].value", L::Detailed, kCapacity, "a quantity"});
+  fields.push_back({"nodes[].allocatable[].resource", L::Detailed, "list nodes: status.allocatable keys",
+                    "a resource name"});
+  fields.push_back(
+      {"nodes[].allocatable[].value", L::Detailed, "list nodes: status.allocatable", "a quantity"});
+  fields.push_back({"nodes[].roles[]", L::Detailed,
+                    "list nodes: metadata.labels keys under node-role.kubernetes.io/",
+                    "the role part of the label key (control-plane, worker); never a label's value"});
+  return fields;
+}
+
+const std::vector<ReportField> kFields = makeFields();
 
 }  // namespace
 

@@ -80,11 +80,13 @@ Node NodeSummarizer::summarize(const nlohmann::json& node) const {
   const nlohmann::json& info = objectAt(status, "nodeInfo");
 
   Node out;
-  // Spartakus' identity: name + machineID + systemUUID, concatenated as it did.
-  std::string identity(stringOf(metadata, "name"));
-  identity += stringOf(info, "machineID");
-  identity += stringOf(info, "systemUUID");
-  out.id = mode_ == NodeIdMode::Keyed ? context_.anonymize(identity) : spartakusNodeId(identity);
+  if (ids_) {
+    // Spartakus' identity: name + machineID + systemUUID, concatenated as it did.
+    std::string identity(stringOf(metadata, "name"));
+    identity += stringOf(info, "machineID");
+    identity += stringOf(info, "systemUUID");
+    out.id = mode_ == NodeIdMode::Keyed ? context_.anonymize(identity) : spartakusNodeId(identity);
+  }
 
   for (const auto& field : kNodeInfoFields) {
     std::string_view value = stringOf(info, field.key);

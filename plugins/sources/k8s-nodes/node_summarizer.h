@@ -34,8 +34,10 @@ inline constexpr std::string_view kNodeRolePrefix = "node-role.kubernetes.io/";
 
 class NodeSummarizer {
  public:
-  // `context` (for anonymize) must outlive the summarizer.
-  NodeSummarizer(NodeIdMode mode, const CollectContext& context) : mode_(mode), context_(context) {}
+  // `context` (for anonymize) must outlive the summarizer. Without `ids` (below the detailed
+  // level, where no per-node row is sent) no node ID is computed.
+  NodeSummarizer(NodeIdMode mode, const CollectContext& context, bool ids = true)
+      : mode_(mode), context_(context), ids_(ids) {}
 
   // Reads only: metadata.name, status.nodeInfo.{machineID, systemUUID} (hashed into the ID,
   // never kept), the six nodeInfo version fields (an empty one is absent, as in Spartakus),
@@ -48,6 +50,7 @@ class NodeSummarizer {
  private:
   NodeIdMode mode_;
   const CollectContext& context_;
+  bool ids_;
 };
 
 }  // namespace kubecensus::k8s

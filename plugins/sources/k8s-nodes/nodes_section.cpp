@@ -7,10 +7,10 @@
 namespace kubecensus::k8s {
 
 void collectNodes(KubeApi& api, CollectContext& context, ReportBuilder& report, NodeIdMode mode) {
-  const NodeSummarizer summarizer(mode, context);
-  // Below the detailed level no row is kept: each node is only counted into its group, so a
-  // large cluster costs a few numbers per node.
+  // Below the detailed level no row is kept (nor an ID made): each node is only counted into its
+  // group, so a large cluster costs a few numbers per node.
   const bool rows = report.level() >= PrivacyLevel::Detailed;
+  const NodeSummarizer summarizer(mode, context, rows);
   std::vector<Node> nodes;
   NodeGroupCounter counted;
   try {

@@ -24,9 +24,11 @@ struct GoogleHttp::Origin {
   std::string key() const { return scheme + "://" + host + ":" + std::to_string(port); }
 };
 
-GoogleHttp::GoogleHttp(const std::string& caFile, std::chrono::milliseconds timeout)
-    : caPem_(caFile.empty() ? std::string() : readFile(caFile)), timeout_(timeout) {
+GoogleHttp::GoogleHttp(const std::string& caFile, std::chrono::milliseconds timeout) : timeout_(timeout) {
   initializeTls();
+  TlsSettings tls;
+  if (!caFile.empty()) tls.caPem = readFile(caFile);
+  tls_ = makeClientContext(tls);  // once: every HTTPS origin is verified against it
 }
 
 GoogleHttp::~GoogleHttp() = default;
@@ -34,10 +36,7 @@ GoogleHttp::~GoogleHttp() = default;
 std::unique_ptr<Poco::Net::HTTPClientSession> GoogleHttp::connect(const Origin& origin) const {
   std::unique_ptr<Poco::Net::HTTPClientSession> session;
   if (origin.scheme == "https") {
-    TlsSettings tls;
-    tls.caPem = caPem_;
-    session =
-        std::make_unique<Poco::Net::HTTPSClientSession>(origin.host, origin.port, makeClientContext(tls));
+    session = std::make_unique<Poco::Net::HTTPSClientSession>(origin.host, origin.port, tls_);
   } else {
     session = std::make_unique<Poco::Net::HTTPClientSession>(origin.host, origin.port);
   }

@@ -9,6 +9,8 @@
 #include <mutex>
 #include <string>
 
+#include <Poco/Net/Context.h>
+
 namespace Poco::Net {
 class HTTPClientSession;
 }
@@ -36,7 +38,7 @@ class GoogleHttp {
   struct Origin;
   std::unique_ptr<Poco::Net::HTTPClientSession> connect(const Origin& origin) const;
 
-  std::string caPem_;
+  Poco::Net::Context::Ptr tls_;
   std::chrono::milliseconds timeout_;
   std::mutex mutex_;  // one request at a time: the storage writes from one thread
   std::map<std::string, std::unique_ptr<Poco::Net::HTTPClientSession>> sessions_;  // by origin

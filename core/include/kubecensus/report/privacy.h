@@ -38,7 +38,7 @@ void applyPrivacy(Report& report, const PrivacySettings& settings, const NodeGro
 // One field of the native report as the agent sends it: the path (arrays as "[]"), the lowest
 // level that includes it, where its value comes from, and why it is not personal data.
 struct ReportField {
-  std::string_view path;
+  std::string path;
   PrivacyLevel level;
   std::string_view origin;
   std::string_view rationale;
