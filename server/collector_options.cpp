@@ -37,6 +37,10 @@ ProgramSpec collectorProgram() {
            {"retention", OptionType::Duration, "400d",
             "reports received longer ago are deleted from every storage that can delete (0: keep forever)",
             0},
+           {"stats_min_clusters", OptionType::Integer, "3",
+            "a value of a published statistic shared by fewer clusters than this is counted under \"other\", "
+            "and totals of fewer are withheld (docs/stats.md)",
+            0},
            {"retention_interval", OptionType::Duration, "1h", "how often retention runs (also once at start)",
             0},
            {"admin_tokens", OptionType::Secret, "",

@@ -3,6 +3,7 @@
 #include "api_error.h"
 #include "kubecensus/report/format_name.h"
 #include "kubecensus/report/time.h"
+#include "kubecensus/stats/catalog.h"
 #include "kubecensus/util/logger.h"
 #include "metrics.h"
 
@@ -11,6 +12,19 @@ namespace kubecensus::server {
 Ingestor::Ingestor(std::vector<NamedStorage> storages, Logger& log, Metrics* metrics, IngestSettings settings)
     : storages_(std::move(storages)), log_(log), metrics_(metrics), settings_(settings) {
   if (settings_.maxBatchReports == 0) settings_.maxBatchReports = 1;
+  for (auto& named : storages_) {
+    // An empty range: a storage without statistics answers nullopt without work; one that
+    // keeps them answers (or fails, when its database is down now, which is still a yes).
+    bool keeps = true;
+    try {
+      keeps = named.storage->aggregates(stats::Interval::Day, stats::kActiveDimension, 1, 0).has_value();
+    } catch (const std::exception&) {
+    }
+    if (keeps) {
+      statsStorage_ = named.storage.get();
+      break;
+    }
+  }
   writer_ = std::thread([this] { writeLoop(); });
 }
 

@@ -70,6 +70,9 @@ class Ingestor {
   Deleted eraseCluster(const std::string& clusterID);
   Deleted deleteReceivedBefore(Micros cutoff);
 
+  // The first storage that keeps statistics (docs/stats.md), or nullptr.
+  Storage* statsStorage() { return statsStorage_; }
+
  private:
   struct Committed {
     std::vector<bool> duplicate;        // per report: every storage already had it
@@ -83,6 +86,7 @@ class Ingestor {
   Committed commit(const std::vector<const Report*>& batch);
 
   std::vector<NamedStorage> storages_;
+  Storage* statsStorage_ = nullptr;
   Logger& log_;
   Metrics* metrics_;
   IngestSettings settings_;

@@ -21,6 +21,7 @@
 #include "kubecensus/version.h"
 #include "metrics.h"
 #include "retention_job.h"
+#include "stats_routes.h"
 
 using namespace kubecensus;
 
@@ -166,7 +167,14 @@ int serve(Startup& startup) {
     retention = std::make_unique<server::RetentionJob>(
         ingestor, core.getDuration("retention"),
         std::max(core.getDuration("retention_interval"), std::chrono::milliseconds(1000)), log);
-  server::HttpServer http(server::apiRoutes(ingestor, api, metrics, access), settings, log, &metrics);
+  server::StatsSettings stats;
+  stats.minClusters = std::max<std::int64_t>(1, core.getInt("stats_min_clusters"));
+  std::vector<server::Route> routes = server::apiRoutes(ingestor, api, metrics, access);
+  for (auto more : {server::statsRoutes(ingestor, stats), server::dashboardRoutes()})
+    routes.insert(routes.end(), more.begin(), more.end());
+  if (!ingestor.statsStorage())
+    log.warning("no configured storage keeps statistics (sqlite and postgres do): /api/v2/stats answers 503");
+  server::HttpServer http(std::move(routes), settings, log, &metrics);
   http.start();
   log.info(std::string("kubecensus-collector ") + kVersion + " listening on " + http.scheme() + "://" +
            listen.host + ":" + std::to_string(http.port()));

@@ -13,6 +13,7 @@
 #include "kubecensus/plugin/storage.h"
 #include "kubecensus/report/formats.h"
 #include "plugins_test_support.h"
+#include "stats_contract.h"
 #include "support/temp_dir.h"
 
 using namespace kubecensus;
@@ -159,7 +160,7 @@ TEST_CASE("the database is in WAL mode at schema version 2, migrated once", "[sq
   std::string path = tmp.file("k.db");
   { auto storage = openStorage(path); }
   CHECK(single(path, "PRAGMA journal_mode") == "wal");
-  CHECK(query(path, "SELECT version FROM schema_version") == std::vector<Row>{{"1"}, {"2"}});
+  CHECK(query(path, "SELECT version FROM schema_version") == std::vector<Row>{{"1"}, {"2"}, {"3"}});
   // Opening an existing database neither migrates again nor loses data.
   {
     auto storage = openStorage(path);
@@ -169,7 +170,7 @@ TEST_CASE("the database is in WAL mode at schema version 2, migrated once", "[sq
     auto storage = openStorage(path);
     CHECK(countReports(path) == 1);
   }
-  CHECK(query(path, "SELECT version FROM schema_version") == std::vector<Row>{{"1"}, {"2"}});
+  CHECK(query(path, "SELECT version FROM schema_version") == std::vector<Row>{{"1"}, {"2"}, {"3"}});
 }
 
 TEST_CASE("a version 1 database (reports WITHOUT ROWID) is migrated with its rows kept", "[sqlite]") {
@@ -192,7 +193,7 @@ TEST_CASE("a version 1 database (reports WITHOUT ROWID) is migrated with its row
     execute(path, v1);
   }
   auto storage = openStorage(path);
-  CHECK(query(path, "SELECT version FROM schema_version") == std::vector<Row>{{"1"}, {"2"}});
+  CHECK(query(path, "SELECT version FROM schema_version") == std::vector<Row>{{"1"}, {"2"}, {"3"}});
   CHECK(query(path, "SELECT report_id, cluster_id, received_as, master_version FROM reports") ==
         std::vector<Row>{{old.reportID, "c1", "spartakus-v1", "v1.3.5"}});
   CHECK(writeAll(*storage, {old}) == std::vector<bool>{true});  // still recognised by its ID
@@ -210,7 +211,7 @@ TEST_CASE("a database with a newer schema is refused, untouched", "[sqlite]") {
   }
   std::string message = kctest::createError<Storage>("sqlite", {{"path", path}});
   CHECK_THAT(message,
-             Catch::Contains(path) && Catch::Contains("schema version 99") && Catch::Contains("(2)"));
+             Catch::Contains(path) && Catch::Contains("schema version 99") && Catch::Contains("(3)"));
   CHECK(query(path, "SELECT name FROM sqlite_master WHERE name = 'reports'").empty());
   CHECK(query(path, "SELECT version FROM schema_version") == std::vector<Row>{{"99"}});
 }
@@ -304,4 +305,10 @@ TEST_CASE("concurrent writers store every report exactly once", "[sqlite]") {
   CHECK(countReports(path) == 40 + kThreads * kOwn);
   CHECK(single(path, "SELECT count(DISTINCT report_id) FROM reports") ==
         std::to_string(40 + kThreads * kOwn));
+}
+
+TEST_CASE("sqlite keeps the statistics' aggregates as reports arrive, are erased and expire", "[sqlite][stats]") {
+  kctest::TempDir tmp;
+  auto storage = openStorage(tmp.file("stats.db"));
+  kctest::checkStatsContract(*storage);
 }

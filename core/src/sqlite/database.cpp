@@ -26,6 +26,9 @@ Statement::~Statement() {
 void Statement::bind(int index, const std::string& value) {
   sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
 }
+void Statement::bind(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+}
 void Statement::bind(int index, std::int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
 }
@@ -54,6 +57,9 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
+double Statement::columnDouble(int index) const {
+  return sqlite3_column_double(stmt_, index);
+}
 std::int64_t Statement::columnInt(int index) const {
   return sqlite3_column_int64(stmt_, index);
 }

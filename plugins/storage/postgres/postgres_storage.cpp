@@ -5,7 +5,9 @@
 
 #include "kubecensus/report/formats.h"
 #include "kubecensus/report/time.h"
+#include "kubecensus/stats/rollup.h"
 #include "pg_connection.h"
+#include "pg_rollup.h"
 
 namespace kubecensus::postgres {
 namespace {
@@ -28,6 +30,8 @@ const std::vector<const char*> kMigrations = {
     CREATE INDEX reports_by_received_at ON reports (received_at);
     CREATE INDEX reports_by_cluster ON reports (cluster_id, received_at);
     )sql",
+    // 2: the statistics' tables.
+    kStatsTablesMigration,
 };
 
 // Any value, so two collectors starting together do not migrate at once.
@@ -141,13 +145,29 @@ void PostgresStorage::release(std::unique_ptr<PgConnection> connection) {
   available_.notify_one();
 }
 
+// Runs `work` in a transaction on a pooled connection.
+template <class Work>
+auto PostgresStorage::inTransaction(Work&& work) {
+  Lease db(*this);
+  (*db).exec("BEGIN");
+  try {
+    auto result = work(*db);
+    (*db).exec("COMMIT");
+    return result;
+  } catch (...) {
+    try {
+      if ((*db).ok()) (*db).exec("ROLLBACK");
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
 WriteResult PostgresStorage::write(const std::vector<const Report*>& batch) {
   WriteResult result;
   if (batch.empty()) return result;
-  Lease db(*this);
   std::set<std::string> inserted;
-  (*db).exec("BEGIN");
-  try {
+  inTransaction([&](PgConnection& db) {
     for (std::size_t start = 0; start < batch.size(); start += kRowsPerStatement) {
       const std::size_t end = std::min(batch.size(), start + kRowsPerStatement);
       std::string sql =
@@ -178,17 +198,18 @@ WriteResult PostgresStorage::write(const std::vector<const Report*>& batch) {
       std::vector<const char*> params;
       params.reserve(values.size());
       for (const auto& value : values) params.push_back(value ? value->c_str() : nullptr);
-      PgResult rows = (*db).exec(sql, params);
+      PgResult rows = db.exec(sql, params);
       for (int r = 0; r < rows.rows(); ++r) inserted.insert(rows.value(r, 0));
     }
-    (*db).exec("COMMIT");
-  } catch (...) {
-    try {
-      if ((*db).ok()) (*db).exec("ROLLBACK");
-    } catch (...) {
-    }
-    throw;
-  }
+    std::vector<const Report*> stored;
+    std::set<std::string> counted;
+    for (const Report* report : batch)
+      if (inserted.count(report->reportID) && counted.insert(report->reportID).second)
+        stored.push_back(report);
+    PgRollupStore rollup(db);
+    stats::rollUp(rollup, stored);
+    return 0;
+  });
   result.duplicate.reserve(batch.size());
   std::set<std::string> seen;
   for (const Report* report : batch) {
@@ -200,12 +221,14 @@ WriteResult PostgresStorage::write(const std::vector<const Report*>& batch) {
 }
 
 std::optional<std::uint64_t> PostgresStorage::eraseCluster(const std::string& clusterID) {
-  Lease db(*this);
-  PgResult count = (*db).exec(
-      "WITH gone AS (DELETE FROM reports WHERE cluster_id = $1 RETURNING 1) "
-      "SELECT count(*) FROM gone",
-      {clusterID.c_str()});
-  return std::stoull(count.value(0, 0));
+  return inTransaction([&](PgConnection& db) {
+    PgRollupStore rollup(db);
+    stats::rollOut(rollup, clusterID);
+    PgResult count = db.exec(
+        "WITH gone AS (DELETE FROM reports WHERE cluster_id = $1 RETURNING 1) SELECT count(*) FROM gone",
+        {clusterID.c_str()});
+    return std::optional<std::uint64_t>(std::stoull(count.value(0, 0)));
+  });
 }
 
 std::optional<std::uint64_t> PostgresStorage::deleteReceivedBefore(Micros cutoff) {
@@ -214,10 +237,53 @@ std::optional<std::uint64_t> PostgresStorage::deleteReceivedBefore(Micros cutoff
   Lease db(*this);
   PgResult count = (*db).exec(
       "WITH gone AS (DELETE FROM reports WHERE report_id IN (SELECT report_id FROM reports WHERE received_at "
-      "< $1 "
-      "ORDER BY received_at LIMIT 5000) RETURNING 1) SELECT count(*) FROM gone",
+      "< $1 ORDER BY received_at LIMIT 5000) RETURNING 1) SELECT count(*) FROM gone",
       {before.c_str()});
-  return std::stoull(count.value(0, 0));
+  std::uint64_t deleted = std::stoull(count.value(0, 0));
+  if (deleted == 0) {
+    // The reports are gone: then the per-cluster statistics rows of that age, the aggregates stay.
+    const std::string day = std::to_string(stats::dayOf(cutoff));
+    const std::string micros = std::to_string(cutoff);
+    PgResult entries = (*db).exec(
+        "WITH gone AS (DELETE FROM stats_entries WHERE (cluster_id, granularity, period) IN (SELECT "
+        "cluster_id, "
+        "granularity, period FROM stats_entries WHERE period < $1 LIMIT 5000) RETURNING 1) SELECT count(*) "
+        "FROM gone",
+        {day.c_str()});
+    deleted = std::stoull(entries.value(0, 0));
+    (*db).exec("DELETE FROM stats_clusters WHERE last_seen < $1", {micros.c_str()});
+  }
+  return deleted;
+}
+
+std::optional<std::vector<AggregateRow>> PostgresStorage::aggregates(stats::Interval interval,
+                                                                     const std::string& dimension,
+                                                                     stats::Day from, stats::Day to) {
+  const std::string granularity = std::to_string(static_cast<int>(interval));
+  const std::string first = std::to_string(from), last = std::to_string(to);
+  Lease db(*this);
+  PgResult rows = (*db).exec(
+      "SELECT period, value, clusters, amount FROM stats_aggregates WHERE granularity = $1 AND dimension = "
+      "$2 "
+      "AND period BETWEEN $3 AND $4 AND (clusters <> 0 OR amount <> 0)",
+      {granularity.c_str(), dimension.c_str(), first.c_str(), last.c_str()});
+  std::vector<AggregateRow> out;
+  for (int r = 0; r < rows.rows(); ++r)
+    out.push_back({std::stoll(rows.value(r, 0)), rows.value(r, 1), std::stoll(rows.value(r, 2)),
+                   std::stod(rows.value(r, 3))});
+  return out;
+}
+
+std::optional<std::vector<ClusterSpan>> PostgresStorage::clusterSpans(Micros from, Micros to) {
+  const std::string first = std::to_string(from), last = std::to_string(to);
+  Lease db(*this);
+  PgResult rows =
+      (*db).exec("SELECT first_seen, last_seen FROM stats_clusters WHERE last_seen >= $1 AND first_seen < $2",
+                 {first.c_str(), last.c_str()});
+  std::vector<ClusterSpan> out;
+  for (int r = 0; r < rows.rows(); ++r)
+    out.push_back({std::stoll(rows.value(r, 0)), std::stoll(rows.value(r, 1))});
+  return out;
 }
 
 StorageHealth PostgresStorage::health() {

@@ -28,8 +28,13 @@ class PostgresStorage : public Storage {
   StorageHealth health() override;
   std::optional<std::uint64_t> eraseCluster(const std::string& clusterID) override;
   std::optional<std::uint64_t> deleteReceivedBefore(Micros cutoff) override;
+  std::optional<std::vector<AggregateRow>> aggregates(stats::Interval interval, const std::string& dimension,
+                                                      stats::Day from, stats::Day to) override;
+  std::optional<std::vector<ClusterSpan>> clusterSpans(Micros from, Micros to) override;
 
  private:
+  template <class Work>
+  auto inTransaction(Work&& work);
   // A pooled connection, back to the pool when released unless it broke.
   class Lease;
   std::unique_ptr<PgConnection> acquire();

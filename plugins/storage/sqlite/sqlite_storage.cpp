@@ -4,6 +4,8 @@
 
 #include "kubecensus/report/formats.h"
 #include "kubecensus/sqlite/database.h"
+#include "kubecensus/stats/rollup.h"
+#include "sqlite_rollup.h"
 
 namespace kubecensus::sqlite {
 namespace {
@@ -51,6 +53,8 @@ const std::vector<const char*> kMigrations = {
     CREATE INDEX reports_by_received_at ON reports (received_at);
     CREATE INDEX reports_by_cluster ON reports (cluster_id, received_at);
     )sql",
+    // 3: the statistics' tables.
+    kStatsTablesMigration,
 };
 
 }  // namespace
@@ -61,6 +65,7 @@ SqliteStorage::SqliteStorage(const Options& options) {
   connection.busyTimeoutMs = options.getDuration("busy_timeout").count();
   db_ = std::make_unique<Connection>(options.getString("path"), connection);
   db_->migrate(kMigrations, "collector");
+  reader_ = std::make_unique<Connection>(options.getString("path"), connection);
   insert_ = std::make_unique<Statement>(db_->handle(), R"sql(
       INSERT INTO reports (report_id, cluster_id, received_at, received_from, received_as,
                            generated_at, master_version, node_count, report)
@@ -91,6 +96,11 @@ WriteResult SqliteStorage::write(const std::vector<const Report*>& batch) {
       result.duplicate.push_back(db_->changes() == 0);
     }
     insert_->reset();
+    std::vector<const Report*> stored;
+    for (std::size_t i = 0; i < batch.size(); ++i)
+      if (!result.duplicate[i]) stored.push_back(batch[i]);
+    SqliteRollupStore rollup(*db_);
+    stats::rollUp(rollup, stored);
     transaction.commit();
   } catch (...) {
     insert_->reset();
@@ -110,6 +120,8 @@ constexpr std::int64_t kDeleteChunk = 5000;
 std::optional<std::uint64_t> SqliteStorage::eraseCluster(const std::string& clusterID) {
   std::lock_guard<std::mutex> lock(mutex_);
   Transaction transaction(*db_);
+  SqliteRollupStore rollup(*db_);
+  stats::rollOut(rollup, clusterID);
   Statement erase(db_->handle(), "DELETE FROM reports WHERE cluster_id = ?1");
   erase.bind(1, clusterID);
   erase.step();
@@ -127,9 +139,53 @@ std::optional<std::uint64_t> SqliteStorage::deleteReceivedBefore(Micros cutoff) 
   chunk.bind(1, static_cast<std::int64_t>(cutoff));
   chunk.bind(2, kDeleteChunk);
   chunk.step();
-  const auto deleted = static_cast<std::uint64_t>(db_->changes());
+  auto deleted = static_cast<std::uint64_t>(db_->changes());
+  if (deleted == 0) {
+    // The reports are gone: then the per-cluster statistics rows of that age, the aggregates stay.
+    Statement entries(db_->handle(),
+                      "DELETE FROM stats_entries WHERE (cluster_id, granularity, period) IN (SELECT "
+                      "cluster_id, granularity, "
+                      "period FROM stats_entries WHERE period < ?1 LIMIT ?2)");
+    entries.bind(1, stats::dayOf(cutoff));
+    entries.bind(2, kDeleteChunk);
+    entries.step();
+    deleted += static_cast<std::uint64_t>(db_->changes());
+    Statement clusters(db_->handle(), "DELETE FROM stats_clusters WHERE last_seen < ?1");
+    clusters.bind(1, static_cast<std::int64_t>(cutoff));
+    clusters.step();
+  }
   transaction.commit();
   return deleted;
+}
+
+std::optional<std::vector<AggregateRow>> SqliteStorage::aggregates(stats::Interval interval,
+                                                                   const std::string& dimension,
+                                                                   stats::Day from, stats::Day to) {
+  std::lock_guard<std::mutex> lock(readMutex_);
+  Statement select(reader_->handle(),
+                   "SELECT period, value, clusters, amount FROM stats_aggregates "
+                   "WHERE granularity = ?1 AND dimension = ?2 AND period BETWEEN ?3 AND ?4 "
+                   "AND (clusters <> 0 OR amount <> 0)");
+  select.bind(1, static_cast<std::int64_t>(interval));
+  select.bind(2, dimension);
+  select.bind(3, from);
+  select.bind(4, to);
+  std::vector<AggregateRow> rows;
+  while (select.step())
+    rows.push_back({select.columnInt(0), select.columnText(1), select.columnInt(2), select.columnDouble(3)});
+  return rows;
+}
+
+std::optional<std::vector<ClusterSpan>> SqliteStorage::clusterSpans(Micros from, Micros to) {
+  std::lock_guard<std::mutex> lock(readMutex_);
+  Statement select(
+      reader_->handle(),
+      "SELECT first_seen, last_seen FROM stats_clusters WHERE last_seen >= ?1 AND first_seen < ?2");
+  select.bind(1, static_cast<std::int64_t>(from));
+  select.bind(2, static_cast<std::int64_t>(to));
+  std::vector<ClusterSpan> spans;
+  while (select.step()) spans.push_back({select.columnInt(0), select.columnInt(1)});
+  return spans;
 }
 
 StorageHealth SqliteStorage::health() {

@@ -110,7 +110,7 @@ TEST_CASE("the --help and --version answers need no configuration", "[startup]")
     Finished result = finish(args);
     CHECK(result.code == kExitOk);
     CHECK(result.out.rfind("kubecensus-test ", 0) == 0);
-    CHECK_THAT(result.out, Catch::Contains("plugin ABI 2.0") && Catch::Contains(buildFingerprint()));
+    CHECK_THAT(result.out, Catch::Contains("plugin ABI 3.0") && Catch::Contains(buildFingerprint()));
   }
 }
 

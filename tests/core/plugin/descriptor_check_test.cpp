@@ -95,7 +95,7 @@ TEST_CASE("add() refuses another major ABI before reading further fields") {
   descriptor.abiMajor = 0;
   descriptor.name = nullptr;  // would crash a check that read past the frozen fields
   CHECK(refusalOf(descriptor) ==
-        "plugin ABI 0.0 is not supported by this host (ABI 2.0): rebuild the plugin against this "
+        "plugin ABI 0.0 is not supported by this host (ABI 3.0): rebuild the plugin against this "
         "kubecensus SDK");
 }
 

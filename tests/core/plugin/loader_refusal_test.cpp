@@ -15,7 +15,7 @@ TEST_CASE("a plugin built for another major ABI is refused naming both versions"
   auto refusal = refusalOf("wrong-abi");
   CHECK(refusal.path == pluginFixture("wrong-abi/wrong-abi.so"));
   CHECK(refusal.reason ==
-        "plugin ABI 3.0 is not supported by this host (ABI 2.0): rebuild the plugin against this "
+        "plugin ABI 4.0 is not supported by this host (ABI 3.0): rebuild the plugin against this "
         "kubecensus SDK");
   CHECK(refusal.str() == refusal.path + ": " + refusal.reason);
 }
@@ -24,7 +24,7 @@ TEST_CASE("a plugin built for a newer minor ABI is refused naming both versions"
   auto refusal = refusalOf("newer-minor");
   CHECK(refusal.path == pluginFixture("newer-minor/newer-minor.so"));
   CHECK(refusal.reason ==
-        "plugin ABI 2.1 is newer than this host supports (ABI 2.0): upgrade kubecensus or rebuild "
+        "plugin ABI 3.1 is newer than this host supports (ABI 3.0): upgrade kubecensus or rebuild "
         "the "
         "plugin against this kubecensus SDK");
 }
@@ -33,7 +33,7 @@ TEST_CASE("a descriptor smaller than a minor-0 descriptor is refused") {
   auto refusal = refusalOf("small-struct");
   CHECK(refusal.path == pluginFixture("small-struct/small-struct.so"));
   CHECK_THAT(refusal.reason,
-             Catch::StartsWith("descriptor size 16 is smaller than an ABI 2.0 descriptor ("));
+             Catch::StartsWith("descriptor size 16 is smaller than an ABI 3.0 descriptor ("));
   CHECK_THAT(refusal.reason, Catch::Contains(std::to_string(sizeof(PluginDescriptor)) + " bytes)"));
 }
 

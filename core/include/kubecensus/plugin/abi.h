@@ -17,7 +17,7 @@
 
 namespace kubecensus {
 
-inline constexpr std::uint32_t kPluginAbiMajor = 2;  // 2: WriteResult::rejected
+inline constexpr std::uint32_t kPluginAbiMajor = 3;  // 3: Storage statistics (aggregates, clusterSpans)
 inline constexpr std::uint32_t kPluginAbiMinor = 0;
 inline constexpr const char* kPluginDescriptorSymbol = "kubecensus_plugin_descriptor";
 

@@ -8,6 +8,7 @@
 #include "kubecensus/plugin/abi.h"
 #include "kubecensus/plugin/plugin.h"
 #include "kubecensus/report/report.h"
+#include "kubecensus/stats/periods.h"
 
 namespace kubecensus {
 
@@ -19,6 +20,20 @@ struct WriteResult {
   // says why this storage can never store that report (its values break the table's rules);
   // the rest of the batch is committed. Trying again cannot help, so the collector answers 422.
   std::vector<std::string> rejected;
+};
+
+// One row of the statistics' aggregates (docs/stats.md).
+struct AggregateRow {
+  stats::Day period = 0;
+  std::string value;
+  std::int64_t clusters = 0;  // clusters counted under the value
+  double amount = 0;          // their nodes, objects... summed
+};
+
+// When one cluster was first and last seen.
+struct ClusterSpan {
+  Micros firstSeen = 0;
+  Micros lastSeen = 0;
 };
 
 struct StorageHealth {
@@ -45,7 +60,21 @@ class Storage : public Plugin {
   virtual std::optional<std::uint64_t> eraseCluster(const std::string& /*clusterID*/) { return std::nullopt; }
   // Reports received before `cutoff` (collector clock), at most one chunk (a few thousand) per
   // call, so a long purge never blocks writes or shutdown: the caller calls again until 0.
+  // Statistics kept past `cutoff` are aggregates only: per-cluster rows older than it go too.
   virtual std::optional<std::uint64_t> deleteReceivedBefore(Micros /*cutoff*/) { return std::nullopt; }
+
+  // Statistics (docs/stats.md). A storage that keeps none keeps these defaults (nullopt).
+  // The aggregates of one dimension in periods [from, to] of an interval, with rows whose
+  // clusters and amount are both 0 left out.
+  virtual std::optional<std::vector<AggregateRow>> aggregates(stats::Interval /*interval*/,
+                                                              const std::string& /*dimension*/,
+                                                              stats::Day /*from*/, stats::Day /*to*/) {
+    return std::nullopt;
+  }
+  // The clusters seen in [from, to): last seen at or after `from`, first seen before `to`.
+  virtual std::optional<std::vector<ClusterSpan>> clusterSpans(Micros /*from*/, Micros /*to*/) {
+    return std::nullopt;
+  }
 };
 
 }  // namespace kubecensus

@@ -32,11 +32,13 @@ class Statement {
 
   void bind(int index, const std::string& value);
   void bind(int index, std::int64_t value);
+  void bind(int index, double value);
   void bind(int index, const std::optional<std::string>& value);
   void bind(int index, const std::optional<std::int64_t>& value);
   bool step();  // true: a row is available; false: done
   void reset();
   std::int64_t columnInt(int index) const;
+  double columnDouble(int index) const;
   std::string columnText(int index) const;
   bool columnIsNull(int index) const;
 
