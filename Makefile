@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps configure build run test test-crash clean docs bench
+.PHONY: all deps configure build run test test-crash clean docs bench demo-data
 
 all: build
 
@@ -39,3 +39,9 @@ bench: build
 	@scripts/install-deps --bench
 	@bench/agent-scale/run $(BUILD_DIR)
 	@bench/collector-ingest/run $(BUILD_DIR)
+	@bench/stats/run $(BUILD_DIR)
+
+# A generated year of a few hundred clusters in the storage `make run` uses (docs/stats.md).
+demo-data: build
+	@mkdir -p var
+	@$(BUILD_DIR)/bin/kubecensus-collector demo-data --database sqlite:./var/kubecensus.db

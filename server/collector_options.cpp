@@ -9,6 +9,8 @@ ProgramSpec collectorProgram() {
       "Usage: kubecensus-collector [flags]                 serve the HTTP API\n"
       "       kubecensus-collector import BUNDLE... [flags]  store the reports of bundles (spool export)\n"
       "       kubecensus-collector accounts add ID | list | disable ID  manage accounts (auth = account)\n"
+      "       kubecensus-collector demo-data [--clusters N --days N --reports-per-day N --seed N]\n"
+      "                                    store a generated history, for the dashboard and benchmarks\n"
       "       kubecensus-collector --database sqlite:./var/kubecensus.db --listen 127.0.0.1:8080\n\n"
       "Accepts usage reports over HTTP (kubecensus native, Spartakus v1 and tectonic formats)\n"
       "and stores each once in every configured storage.";
@@ -91,6 +93,10 @@ ProgramSpec collectorProgram() {
        "storage: sqlite:PATH, postgres://..., bigquery://..., file:PATH, stdout; replaces the configured "
        "storages",
        true},
+      {"clusters", "N", "demo-data: how many clusters (300)"},
+      {"days", "N", "demo-data: days of history up to now (365)"},
+      {"reports-per-day", "N", "demo-data: reports per cluster and day (1)"},
+      {"seed", "N", "demo-data: the same seed makes the same clusters (1)"},
   };
   return spec;
 }

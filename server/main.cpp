@@ -9,6 +9,7 @@
 #include "api_error.h"
 #include "bundle_import.h"
 #include "collector_options.h"
+#include "demo_history.h"
 #include "http_server.h"
 #include "ingestor.h"
 #include "kubecensus/plugin/options.h"
@@ -44,6 +45,48 @@ std::vector<server::NamedStorage> openStorages(Startup& startup, Logger& log) {
   }
   if (storages.empty()) throw UsageError("no storage configured (use --database or a [storage.*] section)");
   return storages;
+}
+
+// `kubecensus-collector demo-data`: a generated history written straight to every storage (the
+// collector's own receipt times are in the past, which no HTTP client can make it believe).
+int demoData(Startup& startup, Logger& log) {
+  server::DemoSettings demo;
+  const CommandLine& cl = startup.commandLine();
+  auto number = [&](const char* flag, int fallback, int max) {
+    auto text = cl.value(flag);
+    if (!text) return fallback;
+    auto value = parseInteger(*text);
+    if (!value || *value < 1 || *value > max)
+      throw UsageError(std::string("--") + flag + " must be a whole number from 1 to " + std::to_string(max) +
+                       ", not '" + *text + "'");
+    return static_cast<int>(*value);
+  };
+  demo.clusters = number("clusters", demo.clusters, 1'000'000);
+  demo.days = number("days", demo.days, 3650);
+  demo.reportsPerDay = number("reports-per-day", demo.reportsPerDay, 1440);
+  demo.seed = static_cast<std::uint64_t>(number("seed", 1, 1'000'000'000));
+  // Made-up reports never go to the configured storages by accident.
+  if (!cl.has("database"))
+    throw UsageError(
+        "demo-data writes generated reports: name where with --database (e.g. sqlite:./var/demo.db)");
+  auto storages = openStorages(startup, log);
+  // Roughly: clusters alive about half the history on average.
+  const auto expected = static_cast<std::size_t>(demo.clusters) * static_cast<std::size_t>(demo.days) *
+                        static_cast<std::size_t>(demo.reportsPerDay) / 2;
+  Progress progress("writing a demo history of " + std::to_string(demo.clusters) + " clusters", expected);
+  std::uint64_t written = 0;
+  const std::uint64_t made = server::generateDemoHistory(demo, 500, [&](const std::vector<Report>& batch) {
+    std::vector<const Report*> pointers;
+    for (const Report& report : batch) pointers.push_back(&report);
+    for (auto& named : storages) named.storage->write(pointers);
+    written += batch.size();
+    progress.set(std::min<std::size_t>(written, expected));
+  });
+  progress.set(expected);
+  std::cout << made << " reports of " << demo.clusters << " clusters over " << demo.days << " days stored in";
+  for (const auto& named : storages) std::cout << " " << named.name;
+  std::cout << "\n";
+  return kExitOk;
 }
 
 // `kubecensus-collector import BUNDLE...`: each bundle verified whole, then stored.
@@ -206,10 +249,12 @@ int main(int argc, char** argv) {
         return kExitUsage;
       }
     }
-    if (words[0] != "import" || words.size() < 2)
-      throw UsageError("expected no command (serve), import BUNDLE... or accounts ... (see --help)");
     const Options& core = startup.validated().section("collector");
     Logger log("collector", parseLogLevel(core.getString("log_level")).value_or(LogLevel::Info));
+    if (words[0] == "demo-data" && words.size() == 1) return demoData(startup, log);
+    if (words[0] != "import" || words.size() < 2)
+      throw UsageError(
+          "expected no command (serve), import BUNDLE..., demo-data or accounts ... (see --help)");
     return importBundles(startup, {words.begin() + 1, words.end()}, log);
   });
 }

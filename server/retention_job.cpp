@@ -43,7 +43,8 @@ void RetentionJob::runOnce() {
                  formatDuration(interval_));
   }
   for (const auto& [name, deleted] : total)
-    log_.info("retention: " + name + " deleted " + std::to_string(deleted) + " reports received before " +
+    log_.info("retention: " + name + " deleted " + std::to_string(deleted) +
+              " rows (reports, then per-cluster statistics rows) of data received before " +
               formatRfc3339(cutoff) + " (older than " + formatDuration(retention_) + ")");
 }
 

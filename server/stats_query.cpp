@@ -78,40 +78,61 @@ json totals(Storage& storage, const StatQuery& query) {
   return answer;
 }
 
-// The values of one period: those of fewer than k clusters merged into "other", then in
-// bucket order, or by clusters (most first) with "other" last.
-json breakdownValues(std::vector<AggregateRow> rows, std::int64_t active, const StatQuery& query) {
+// Splits counted values into those published by name and "other": a value of fewer than k
+// clusters goes into "other", and while "other" itself holds fewer than k (but some), the
+// smallest named values join it, so no published count stands for fewer than k clusters.
+AggregateRow mergeRare(std::vector<AggregateRow>& rows, std::int64_t k) {
   AggregateRow other{0, kOther, 0, 0};
   std::vector<AggregateRow> kept;
   for (AggregateRow& row : rows) {
     if (row.clusters <= 0) continue;
-    if (row.clusters < query.minClusters || row.value == kOther) {
+    if (row.clusters < k || row.value == kOther) {
       other.clusters += row.clusters;
       other.amount += row.amount;
     } else {
       kept.push_back(std::move(row));
     }
   }
+  std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) {
+    return a.clusters != b.clusters ? a.clusters > b.clusters : a.value < b.value;
+  });
+  while (other.clusters > 0 && other.clusters < k && !kept.empty()) {
+    other.clusters += kept.back().clusters;
+    other.amount += kept.back().amount;
+    kept.pop_back();
+  }
+  rows = std::move(kept);
+  return other;
+}
+
+// The values of one period, in bucket order or by clusters (most first), "other" last. A
+// period of fewer than k active clusters publishes none. "other" carries no amount: in the
+// node breakdowns one cluster may stand behind several of its values.
+json breakdownValues(std::vector<AggregateRow> rows, std::int64_t active, const StatQuery& query) {
+  json values = json::array();
+  if (active < query.minClusters) return values;
+  const AggregateRow other = mergeRare(rows, query.minClusters);
   if (const auto* buckets = query.spec->buckets) {
     auto rank = [&](const std::string& value) {
       return std::find(buckets->begin(), buckets->end(), value) - buckets->begin();
     };
-    std::sort(kept.begin(), kept.end(),
-              [&](const auto& a, const auto& b) { return rank(a.value) < rank(b.value); });
-  } else {
-    std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) {
-      return a.clusters != b.clusters ? a.clusters > b.clusters : a.value < b.value;
-    });
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](const auto& a, const auto& b) { return rank(a.value) < rank(b.value); });
   }
-  if (other.clusters > 0) kept.push_back(std::move(other));
-  json values = json::array();
-  for (const AggregateRow& row : kept) {
-    const double share = active > 0 ? static_cast<double>(row.clusters) / static_cast<double>(active) : 0;
+  auto share = [&](std::int64_t clusters) {
+    return std::round(static_cast<double>(clusters) / static_cast<double>(active) * 10000) / 10000;
+  };
+  const std::string amount(query.spec->amount);
+  for (const AggregateRow& row : rows)
     values.push_back({{"value", row.value},
                       {"clusters", row.clusters},
-                      {"share", std::round(share * 10000) / 10000},
-                      {std::string(query.spec->amount), number(row.amount)}});
-  }
+                      {"share", share(row.clusters)},
+                      {amount, number(row.amount)}});
+  if (other.clusters > 0)
+    values.push_back({{"value", kOther},
+                      {"clusters", other.clusters},
+                      {"share", share(other.clusters)},
+                      {amount, nullptr}});
   return values;
 }
 
@@ -128,10 +149,13 @@ json breakdown(Storage& storage, const StatQuery& query) {
   answer["amount"] = query.spec->amount;
   if (query.spec->name == "workload-sizes") answer["kind"] = query.kind;
   json& periods = answer["periods"] = json::array();
-  for (Day period : periodsOf(query))
-    periods.push_back({{"period", stats::formatDay(period)},
-                       {"clusters", active[period]},
-                       {"values", breakdownValues(std::move(byPeriod[period]), active[period], query)}});
+  for (Day period : periodsOf(query)) {
+    json item{{"period", stats::formatDay(period)},
+              {"clusters", active[period]},
+              {"values", breakdownValues(std::move(byPeriod[period]), active[period], query)}};
+    if (active[period] > 0 && active[period] < query.minClusters) item["withheld"] = true;
+    periods.push_back(std::move(item));
+  }
   return answer;
 }
 
@@ -162,18 +186,18 @@ json lifetimes(Storage& storage, const StatQuery& query) {
   }
   json answer = header(query);
   answer.erase("interval");
+  const bool enough = static_cast<std::int64_t>(spans->size()) >= query.minClusters;
   answer["clusters"] = spans->size();
-  answer["medianDays"] = std::round(median * 10) / 10;
+  answer["medianDays"] = enough ? json(std::round(median * 10) / 10) : json(nullptr);
+  std::vector<AggregateRow> rows;
+  for (std::size_t i = 0; i < labels.size(); ++i) rows.push_back({0, labels[i], counts[i], 0});
+  const AggregateRow other = mergeRare(rows, query.minClusters);
   json& buckets = answer["buckets"] = json::array();
-  std::int64_t other = 0;
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    if (counts[i] > 0 && counts[i] < query.minClusters) {
-      other += counts[i];
-      counts[i] = 0;
-    }
-    buckets.push_back({{"value", labels[i]}, {"clusters", counts[i]}});
+  for (const std::string& label : labels) {
+    auto shown = std::find_if(rows.begin(), rows.end(), [&](const auto& row) { return row.value == label; });
+    buckets.push_back({{"value", label}, {"clusters", shown == rows.end() ? 0 : shown->clusters}});
   }
-  if (other > 0) buckets.push_back({{"value", kOther}, {"clusters", other}});
+  if (other.clusters > 0) buckets.push_back({{"value", kOther}, {"clusters", other.clusters}});
   return answer;
 }
 

@@ -52,6 +52,7 @@
   const monthFmt = new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
   const formatNumber = (n) => (n == null || !Number.isFinite(n) ? '—' : numberFmt.format(n));
+  const clusterCount = (n) => `${formatNumber(n)} cluster${n === 1 ? '' : 's'}`;
   const formatShare = (s) => (s == null || !Number.isFinite(s) ? '—' : `${(s * 100).toFixed(1)}%`);
   // Table cells: plain integers (no separators) so that they read back exactly.
   const plainInt = (n) => (n == null || !Number.isFinite(n) ? '—' : String(Math.round(n)));
@@ -574,13 +575,19 @@
   const lastWithClusters = (answer) =>
     findLast(answer.periods || [], (p) => p.clusters > 0 && Array.isArray(p.values) && p.values.length > 0);
 
+  // Why a breakdown has nothing to draw: no reports, or too few clusters to publish values.
+  const emptyMessage = (answer) =>
+    (answer.periods || []).some((p) => p.withheld)
+      ? `Fewer than ${formatNumber(answer.minClusters)} clusters in each ${answer.interval || 'interval'} with reports: their values are not published.`
+      : null;
+
   function buildBreakdown([answer], range, def) {
     const interval = intervalOf(answer, range);
     const amount = typeof answer.amount === 'string' && answer.amount ? answer.amount : 'nodes';
     const last = lastWithClusters(answer);
     const head = ['Value', 'Clusters', 'Share', capitalize(amount)];
     if (!last) {
-      return { empty: true, head, rows: [], caption: `Clusters per ${def.what}, in the last ${interval} of the range with reports.` };
+      return { empty: true, message: emptyMessage(answer), head, rows: [], caption: `Clusters per ${def.what}, in the last ${interval} of the range with reports.` };
     }
     // share is in the answer; computed from the counts only should an answer lack it.
     const values = last.values.map((v) => ({
@@ -599,7 +606,7 @@
         items: values.map((v) => ({
           label: v.value,
           value: v.share,
-          end: `${formatNumber(v.clusters)} clusters · ${formatShare(v.share)}`,
+          end: `${clusterCount(v.clusters)} · ${formatShare(v.share)}`,
           title: `${v.value}: ${formatNumber(v.clusters)} of ${formatNumber(last.clusters)} clusters (${formatShare(v.share)}), ${formatNumber(v[amount])} ${amount}`,
           color: v.value === 'other' ? OTHER_COLOR : BAR_COLOR,
         })),
@@ -612,7 +619,7 @@
     const interval = intervalOf(answer, range);
     const last = lastWithClusters(answer);
     const head = ['Nodes per cluster', 'Clusters'];
-    if (!last) return { empty: true, head, rows: [], caption: `Clusters by number of nodes, in the last ${interval} of the range with reports.` };
+    if (!last) return { empty: true, message: emptyMessage(answer), head, rows: [], caption: `Clusters by number of nodes, in the last ${interval} of the range with reports.` };
     const buckets = last.values; // already in bucket order
     const when = duringPeriod(last.period, interval);
     return {
@@ -624,7 +631,7 @@
       plot: (width) => drawColumns(width, {
         labels: buckets.map((b) => b.value),
         values: buckets.map((b) => b.clusters || 0),
-        titles: buckets.map((b) => `${b.value} nodes: ${formatNumber(b.clusters)} clusters (${formatShare(b.share)})`),
+        titles: buckets.map((b) => `${b.value} nodes: ${clusterCount(b.clusters)} (${formatShare(b.share)})`),
         showAllLabels: true,
         showValues: true,
         label: `Clusters by number of nodes ${when}`,
@@ -647,7 +654,7 @@
       plot: (width) => drawColumns(width, {
         labels: buckets.map((b) => b.value),
         values: buckets.map((b) => b.clusters || 0),
-        titles: buckets.map((b) => `${b.value}: ${formatNumber(b.clusters)} clusters`),
+        titles: buckets.map((b) => `${b.value}: ${clusterCount(b.clusters)}`),
         showAllLabels: true,
         showValues: true,
         label: `Clusters by lifetime, ${from} to ${to}`,
@@ -725,7 +732,7 @@
     fillLegend(p.legend, model.empty ? null : model.legend);
     fillTable(p.table, model.head, model.empty ? [] : model.rows);
     if (model.empty) {
-      showMessage(p, 'No reports in this range', false);
+      showMessage(p, model.message || 'No reports in this range', false);
     } else {
       p.plot = model.plot;
       drawPlot(p);

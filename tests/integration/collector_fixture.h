@@ -186,10 +186,11 @@ inline std::vector<StoredReport> readReports(const std::string& dbPath) {
 // A collector serving on 127.0.0.1:<free port>, storing into <its temp dir>/k.db.
 class Collector {
  public:
-  // `port` 0: one the kernel picks.
-  explicit Collector(const std::vector<std::string>& extraArgs = {}, unsigned short port = 0) {
-    std::vector<std::string> args{"--listen", "127.0.0.1:" + std::to_string(port), "--database",
-                                  "sqlite:" + dbPath()};
+  // `port` 0: one the kernel picks. `withSqlite` false: only the storages of extraArgs.
+  explicit Collector(const std::vector<std::string>& extraArgs = {}, unsigned short port = 0,
+                     bool withSqlite = true) {
+    std::vector<std::string> args{"--listen", "127.0.0.1:" + std::to_string(port)};
+    if (withSqlite) args.insert(args.end(), {"--database", "sqlite:" + dbPath()});
     args.insert(args.end(), extraArgs.begin(), extraArgs.end());
     process_ = std::make_unique<ChildProcess>(collectorBinary(), args, logPath());
     // The whole line, newline included, so the port is not read half-written.

@@ -81,8 +81,34 @@ TEST_CASE("postgres: a schema newer than the collector is refused, and a bad DSN
              Catch::Contains("cannot connect to PostgreSQL"));
 }
 
-TEST_CASE("postgres keeps the statistics' aggregates as reports arrive, are erased and expire", "[postgres][stats]") {
+TEST_CASE("postgres keeps the statistics' aggregates as reports arrive, are erased and expire",
+          "[postgres][stats]") {
   PostgresServer pg;
   auto storage = makePlugin<Storage>("postgres", {{"dsn", pg.dsn()}});
   kctest::checkStatsContract(*storage);
+}
+
+TEST_CASE("postgres: reports stored before the statistics existed are rolled up once on migration",
+          "[postgres][stats]") {
+  PostgresServer pg;
+  const std::vector<Report> old = {kctest::statsReport("1", "A", kctest::kDay0, 8, "v1.30.1", 3),
+                                   kctest::statsReport("2", "A", kctest::kDay0, 20, "v1.31.0", 3),
+                                   kctest::statsReport("3", "B", kctest::kDay0, 9, "v1.31.0", 2)};
+  {
+    auto storage = makePlugin<Storage>("postgres", {{"dsn", pg.dsn()}});
+    storage->write({&old[0], &old[1], &old[2]});
+  }
+  // As a schema 1 database: the reports without the statistics' tables.
+  pg.query(
+      "DROP TABLE stats_clusters, stats_entries, stats_aggregates, stats_backfill; "
+      "DELETE FROM schema_version WHERE version = 2");
+  for (int opening = 0; opening < 2; ++opening) {  // the second opening must not count them again
+    auto storage = makePlugin<Storage>("postgres", {{"dsn", pg.dsn()}});
+    const auto active = kctest::clustersBy(*storage, stats::Interval::Day, stats::kActiveDimension);
+    CHECK(active.at({kctest::kDay0, ""}) == 2);
+    const auto versions = kctest::clustersBy(*storage, stats::Interval::Day, "masterMinor");
+    CHECK(versions.at({kctest::kDay0, "1.31"}) == 2);
+    CHECK(versions.count({kctest::kDay0, "1.30"}) == 0);
+    CHECK(pg.query("SELECT count(*) FROM stats_backfill") == "0\n");
+  }
 }

@@ -155,7 +155,7 @@ TEST_CASE("a stored row has the collector's columns and the report as native JSO
         Row{"c2", "1795456802000000", std::nullopt, "kubecensus.report/v2", std::nullopt, std::nullopt, "0"});
 }
 
-TEST_CASE("the database is in WAL mode at schema version 2, migrated once", "[sqlite]") {
+TEST_CASE("the database is in WAL mode at schema version 3, migrated once", "[sqlite]") {
   kctest::TempDir tmp;
   std::string path = tmp.file("k.db");
   { auto storage = openStorage(path); }
@@ -307,8 +307,50 @@ TEST_CASE("concurrent writers store every report exactly once", "[sqlite]") {
         std::to_string(40 + kThreads * kOwn));
 }
 
-TEST_CASE("sqlite keeps the statistics' aggregates as reports arrive, are erased and expire", "[sqlite][stats]") {
+TEST_CASE("sqlite keeps the statistics' aggregates as reports arrive, are erased and expire",
+          "[sqlite][stats]") {
   kctest::TempDir tmp;
   auto storage = openStorage(tmp.file("stats.db"));
   kctest::checkStatsContract(*storage);
+}
+
+TEST_CASE("reports stored before the statistics existed are rolled up once when the database is migrated",
+          "[sqlite][stats]") {
+  kctest::TempDir tmp;
+  const std::string path = tmp.file("v2.db");
+  {
+    // A schema 2 database as an earlier collector left it: three reports of two clusters, one
+    // row that cannot be read back.
+    auto storage = openStorage(path);
+  }
+  execute(path,
+          "DROP TABLE stats_clusters; DROP TABLE stats_entries; DROP TABLE stats_aggregates; DROP TABLE "
+          "stats_backfill;"
+          "DELETE FROM schema_version WHERE version = 3;");
+  const std::vector<Report> old = {kctest::statsReport("1", "A", kctest::kDay0, 8, "v1.30.1", 3),
+                                   kctest::statsReport("2", "A", kctest::kDay0, 20, "v1.31.0", 3),
+                                   kctest::statsReport("3", "B", kctest::kDay0, 9, "v1.31.0", 2)};
+  std::string insert;
+  for (const Report& report : old) {
+    std::string json = encodeNativeJson(report);
+    insert +=
+        "INSERT INTO reports (report_id, cluster_id, received_at, received_as, node_count, report) VALUES "
+        "('" +
+        report.reportID + "', '" + report.clusterID + "', " + std::to_string(*report.receivedAt) +
+        ", 'kubecensus.report/v2', 3, '" + json + "');";
+  }
+  insert +=
+      "INSERT INTO reports (report_id, cluster_id, received_at, received_as, node_count, report) "
+      "VALUES ('x', 'C', 1, 'kubecensus.report/v2', 0, '{}');";
+  execute(path, insert);
+  for (int opening = 0; opening < 2; ++opening) {  // the second opening must not count them again
+    auto storage = openStorage(path);
+    const auto active = kctest::clustersBy(*storage, stats::Interval::Day, stats::kActiveDimension);
+    CHECK(active.at({kctest::kDay0, ""}) == 2);
+    const auto versions = kctest::clustersBy(*storage, stats::Interval::Day, "masterMinor");
+    CHECK(versions.at({kctest::kDay0, "1.31"}) == 2);
+    CHECK(versions.count({kctest::kDay0, "1.30"}) == 0);
+    CHECK(single(path, "SELECT count(*) FROM stats_backfill") == "0");
+  }
+  CHECK(countReports(path) == 4);  // the unreadable one is kept
 }

@@ -20,8 +20,8 @@ using kubecensus::Report;
 using kubecensus::Storage;
 namespace stats = kubecensus::stats;
 
-// 2026-11-02, a Monday.
-inline constexpr stats::Day kDay0 = 20759;
+// 2025-11-03, a Monday: more than a month ago, so retention may expire its per-cluster rows.
+inline constexpr stats::Day kDay0 = 20395;
 inline constexpr Micros kHourMicros = 3'600'000'000;
 
 inline Report statsReport(const std::string& id, const std::string& cluster, stats::Day day, int hour,
@@ -70,7 +70,7 @@ inline double amountOf(Storage& storage, stats::Interval interval, const std::st
 inline void checkStatsContract(Storage& storage) {
   using stats::Interval;
   const stats::Day d0 = kDay0, d1 = kDay0 + 1, d7 = kDay0 + 7,
-                   month = kDay0 - 1;  // November starts the day before
+                   month = stats::periodStart(kDay0, stats::Interval::Month);
   const Report a08 = statsReport("a08", "A", d0, 8, "v1.31.4", 3);
   const Report a12 = statsReport("a12", "A", d0, 12, "v1.31.4", 3);
   const Report a20 = statsReport("a20", "A", d0, 20, "v1.32.0", 3);
@@ -139,14 +139,29 @@ inline void checkStatsContract(Storage& storage) {
   CHECK(clustersBy(storage, Interval::Day, "masterMinor").count({d0, "1.31"}) == 0);
   CHECK(amountOf(storage, Interval::Day, stats::kReportsDimension, d0, "") == 4);
 
-  // Retention deletes the reports and the per-cluster rows; the aggregates stay.
+  // Retention of everything received before day 8 while day 0's month is still open (a report
+  // may count up to 30 days back, and the rows of its month are what keep a cluster from being
+  // counted twice there): the reports go, the per-cluster rows of November stay.
+  std::uint64_t deletedSoon = 0;
+  while (auto deleted = storage.deleteReceivedBefore(stats::startOf(d7 + 1))) {
+    if (*deleted == 0) break;
+    deletedSoon += *deleted;
+  }
+  CHECK(deletedSoon == 8);  // the reports only
+  const Report late = statsReport("a1late", "A", d1, 23, "v1.32.0", 3);
+  storage.write({&late});
+  CHECK(clustersBy(storage, Interval::Month, stats::kActiveDimension).at({month, ""}) == 3);  // A, C, D
+  CHECK(clustersBy(storage, Interval::Day, stats::kActiveDimension).at({d1, ""}) == 3);
+  CHECK(amountOf(storage, Interval::Day, stats::kReportsDimension, d1, "") == 4);
+
+  // Retention long after: the per-cluster rows go too; the aggregates stay.
   const Micros later = stats::startOf(d7 + 500);
   std::uint64_t total = 0;
   while (auto deleted = storage.deleteReceivedBefore(later)) {
     if (*deleted == 0) break;
     total += *deleted;
   }
-  CHECK(total >= 8);
+  CHECK(total >= 9);  // the late report and the per-cluster rows (3 intervals x clusters x periods)
   CHECK(clustersBy(storage, Interval::Day, stats::kActiveDimension).at({d0, ""}) == 2);
   CHECK(clustersBy(storage, Interval::Week, "masterMinor").at({d0, "1.32"}) == 2);
   auto afterRetention = storage.clusterSpans(0, later);

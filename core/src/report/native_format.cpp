@@ -2,6 +2,7 @@
 // consumers never special-case a missing key; on input an absent array means empty.
 // Optional scalars and the optional namespaces summary are written only when set, and
 // receivedAs only when it is not Native.
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -60,7 +61,8 @@ nlohmann::json nodeGroupToJson(const NodeGroup& group) {
   nlohmann::json capacity = nlohmann::json::array();
   for (const auto& resource : group.capacity) {
     nlohmann::json entry = {{"resource", resource.resource}};
-    for (const auto& [key, member] : report_detail::kDistributionFields) entry[std::string(key)] = resource.values.*member;
+    for (const auto& [key, member] : report_detail::kDistributionFields)
+      entry[std::string(key)] = resource.values.*member;
     capacity.push_back(std::move(entry));
   }
   out["capacity"] = std::move(capacity);
@@ -121,7 +123,10 @@ NodeGroup readNodeGroup(const nlohmann::json& json, std::string path) {
       const nlohmann::json* value = resource.find(key);
       if (value == nullptr || !value->is_number())
         throw ReportError(resource.pathOf(key), "is required: a number");
-      distribution.values.*member = value->get<double>();
+      const double number = value->get<double>();
+      if (!std::isfinite(number) || number < 0)
+        throw ReportError(resource.pathOf(key), "must be a finite, non-negative number");
+      distribution.values.*member = number;
     }
     group.capacity.push_back(std::move(distribution));
   });

@@ -1,6 +1,7 @@
 #include "kubecensus/stats/cluster_facts.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -9,12 +10,7 @@
 #include "kubecensus/stats/catalog.h"
 
 namespace kubecensus::stats {
-namespace {
-
-constexpr Micros kHour = 3'600'000'000;
-constexpr Micros kMaxReportAge = 30 * 24 * kHour;
-
-}  // namespace
+namespace {}  // namespace
 
 std::string bucketOf(std::uint64_t count, const std::vector<std::string>& labels) {
   for (const std::string& label : labels) {
@@ -33,7 +29,7 @@ std::string bucketOf(std::uint64_t count, const std::vector<std::string>& labels
 Micros statsTime(const Report& report) {
   if (!report.receivedAt) return report.generatedAt.value_or(0);
   const Micros received = *report.receivedAt;
-  if (report.generatedAt && *report.generatedAt <= received + kHour &&
+  if (report.generatedAt && *report.generatedAt <= received + kMaxReportAhead &&
       *report.generatedAt >= received - kMaxReportAge)
     return *report.generatedAt;
   return received;
@@ -63,12 +59,14 @@ std::vector<Fact> clusterFacts(const Report& report) {
     out.push_back(
         {workloadSizeDimension(workload.kind), bucketOf(workload.total, workloadSizeBuckets()), total});
   }
+  for (Fact& fact : out)
+    fact.amount = std::isnan(fact.amount) ? 0 : std::clamp(fact.amount, 0.0, kMaxFactAmount);
   std::sort(out.begin(), out.end());
   // A kind listed twice (a converted record) counts once, with its amounts added.
   std::vector<Fact> unique;
   for (Fact& fact : out) {
     if (!unique.empty() && unique.back().dimension == fact.dimension && unique.back().value == fact.value)
-      unique.back().amount += fact.amount;
+      unique.back().amount = std::min(unique.back().amount + fact.amount, kMaxFactAmount);
     else
       unique.push_back(std::move(fact));
   }

@@ -1,5 +1,6 @@
 #include "kubecensus/stats/periods.h"
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 
@@ -83,6 +84,9 @@ std::string formatDay(Day day) {
 
 std::optional<Day> parseDay(std::string_view text) {
   if (text.size() == 10) {
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if (i == 4 || i == 7 ? text[i] != '-' : !std::isdigit(static_cast<unsigned char>(text[i])))
+        return std::nullopt;
     int y = 0;
     unsigned m = 0, d = 0;
     char tail = 0;

@@ -32,91 +32,126 @@ void dropZeros(Deltas& deltas) {
 
 }  // namespace
 
+Day perClusterRowsExpireBefore(Micros cutoff, Micros now) {
+  // A week starting before the month of (that day - 7) has ended before that day.
+  return periodStart(dayOf(std::min(cutoff, now - kMaxReportAge - kMaxReportAhead)) - 7, Interval::Month);
+}
+
+std::uint64_t expireChunk(RollupStore& store, Micros cutoff, Micros now) {
+  constexpr std::uint64_t kChunk = 5000;
+  return store.expire(perClusterRowsExpireBefore(cutoff, now), kChunk);
+}
+
 void rollUp(RollupStore& store, const std::vector<const Report*>& stored) {
   if (stored.empty()) return;
-  struct Item {
-    const Report* report;
-    Micros time;
+  // What the batch holds per cluster (first and last time) and per cluster and period (how many
+  // reports, which is the latest): only a period's latest report needs its facts computed, so a
+  // cluster sending many reports in one batch costs one facts computation per period.
+  struct Latest {
+    std::size_t item = 0;
+    std::uint64_t reports = 0;
   };
-  std::vector<Item> items;
-  items.reserve(stored.size());
-  for (const Report* report : stored) items.push_back({report, statsTime(*report)});
+  std::vector<Micros> times;
+  times.reserve(stored.size());
+  std::map<std::string, ClusterSeen> batchSeen;
+  std::map<EntryKey, Latest> batchLatest;
+  auto later = [&](std::size_t a, std::size_t b) {  // is item a later than item b?
+    return std::tie(times[a], stored[a]->reportID) > std::tie(times[b], stored[b]->reportID);
+  };
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    const Report& report = *stored[i];
+    times.push_back(statsTime(report));
+    auto [seen, added] = batchSeen.try_emplace(report.clusterID, ClusterSeen{times[i], times[i]});
+    seen->second.firstSeen = std::min(seen->second.firstSeen, times[i]);
+    seen->second.lastSeen = std::max(seen->second.lastSeen, times[i]);
+    for (Interval interval : kIntervals) {
+      auto [latest, fresh] = batchLatest.try_emplace(
+          {interval, periodStart(dayOf(times[i]), interval), report.clusterID}, Latest{i, 0});
+      ++latest->second.reports;
+      if (!fresh && later(i, latest->second.item)) latest->second.item = i;
+    }
+  }
 
   std::vector<std::string> clusterIDs;
+  for (const auto& [id, seen] : batchSeen) clusterIDs.push_back(id);
   std::vector<EntryKey> keys;
-  for (const Item& item : items) {
-    clusterIDs.push_back(item.report->clusterID);
-    for (Interval interval : kIntervals)
-      keys.push_back({interval, periodStart(dayOf(item.time), interval), item.report->clusterID});
-  }
-  std::sort(clusterIDs.begin(), clusterIDs.end());
-  clusterIDs.erase(std::unique(clusterIDs.begin(), clusterIDs.end()), clusterIDs.end());
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-
-  std::map<std::string, ClusterSeen> seen = store.clusters(clusterIDs);
+  for (const auto& [key, latest] : batchLatest) keys.push_back(key);
+  std::map<std::string, ClusterSeen> known = store.clusters(clusterIDs);
   std::map<EntryKey, Entry> entries = store.entries(keys);
-  std::map<std::string, ClusterSeen> changedClusters;
-  std::map<EntryKey, Entry> changedEntries;
   Deltas deltas;
 
-  for (const Item& item : items) {
-    const Report& report = *item.report;
-    auto known = seen.find(report.clusterID);
-    if (known == seen.end()) {
-      known = seen.emplace(report.clusterID, ClusterSeen{item.time, item.time}).first;
-      addNew(deltas, item.time, +1);
-    } else if (item.time < known->second.firstSeen) {
-      addNew(deltas, known->second.firstSeen, -1);
-      addNew(deltas, item.time, +1);
-      known->second.firstSeen = item.time;
+  for (auto& [id, seen] : batchSeen) {
+    auto found = known.find(id);
+    if (found == known.end()) {
+      addNew(deltas, seen.firstSeen, +1);
+      continue;
     }
-    known->second.lastSeen = std::max(known->second.lastSeen, item.time);
-    changedClusters[report.clusterID] = known->second;
+    if (seen.firstSeen < found->second.firstSeen) {
+      addNew(deltas, found->second.firstSeen, -1);
+      addNew(deltas, seen.firstSeen, +1);
+    } else {
+      seen.firstSeen = found->second.firstSeen;
+    }
+    seen.lastSeen = std::max(seen.lastSeen, found->second.lastSeen);
+  }
 
-    std::vector<Fact> facts;
-    std::string encoded;
-    for (Interval interval : kIntervals) {
-      const Day period = periodStart(dayOf(item.time), interval);
-      deltas[{interval, period, kReportsDimension, ""}].amount += 1;
-      const EntryKey key{interval, period, report.clusterID};
-      auto entry = entries.find(key);
-      if (encoded.empty()) {
-        facts = clusterFacts(report);
-        encoded = encodeFacts(facts);
-      }
-      if (entry == entries.end()) {
-        addFacts(deltas, interval, period, facts, +1);
-        entry = entries.emplace(key, Entry{item.time, report.reportID, 1, encoded}).first;
-      } else {
-        Entry& current = entry->second;
-        ++current.reports;
-        // Only a later report replaces what the cluster counts as in this period.
-        if (std::tie(item.time, report.reportID) > std::tie(current.latestAt, current.latestReportID)) {
-          if (current.facts != encoded) {
-            addFacts(deltas, interval, period, decodeFacts(current.facts), -1);
-            addFacts(deltas, interval, period, facts, +1);
-            current.facts = encoded;
-          }
-          current.latestAt = item.time;
-          current.latestReportID = report.reportID;
-        }
-      }
-      changedEntries[key] = entry->second;
+  std::map<std::size_t, std::pair<std::vector<Fact>, std::string>> factsOf;  // by item, computed once
+  auto facts = [&](std::size_t item) -> const std::pair<std::vector<Fact>, std::string>& {
+    auto [cached, fresh] = factsOf.try_emplace(item);
+    if (fresh) {
+      cached->second.first = clusterFacts(*stored[item]);
+      cached->second.second = encodeFacts(cached->second.first);
     }
+    return cached->second;
+  };
+  std::map<EntryKey, Entry> changed;
+  for (const auto& [key, latest] : batchLatest) {
+    deltas[{key.interval, key.period, kReportsDimension, ""}].amount += static_cast<double>(latest.reports);
+    const Report& report = *stored[latest.item];
+    const Micros time = times[latest.item];
+    auto entry = entries.find(key);
+    if (entry == entries.end()) {
+      const auto& [list, encoded] = facts(latest.item);
+      addFacts(deltas, key.interval, key.period, list, +1);
+      changed[key] = Entry{time, report.reportID, latest.reports, encoded};
+      continue;
+    }
+    Entry current = entry->second;
+    current.reports += latest.reports;
+    // Only a later report replaces what the cluster counts as in this period.
+    if (std::tie(time, report.reportID) > std::tie(current.latestAt, current.latestReportID)) {
+      const auto& [list, encoded] = facts(latest.item);
+      if (current.facts != encoded) {
+        addFacts(deltas, key.interval, key.period, decodeFacts(current.facts), -1);
+        addFacts(deltas, key.interval, key.period, list, +1);
+        current.facts = encoded;
+      }
+      current.latestAt = time;
+      current.latestReportID = report.reportID;
+    }
+    changed[key] = std::move(current);
   }
   dropZeros(deltas);
-  store.save(changedClusters, changedEntries, deltas);
+  store.save(batchSeen, changed, deltas);
 }
 
 void rollOut(RollupStore& store, const std::string& clusterID) {
   std::map<std::string, ClusterSeen> seen = store.clusters({clusterID});
+  const std::map<EntryKey, Entry> entries = store.entriesOf(clusterID);
   Deltas deltas;
-  for (const auto& [key, entry] : store.entriesOf(clusterID)) {
+  for (const auto& [key, entry] : entries) {
     addFacts(deltas, key.interval, key.period, decodeFacts(entry.facts), -1);
     deltas[{key.interval, key.period, kReportsDimension, ""}].amount -= static_cast<double>(entry.reports);
   }
-  if (auto known = seen.find(clusterID); known != seen.end()) addNew(deltas, known->second.firstSeen, -1);
+  // "New" where its first period is still kept, like everything else it is taken out of: older
+  // aggregates are anonymous counts that retention keeps.
+  if (auto known = seen.find(clusterID); known != seen.end()) {
+    for (Interval interval : kIntervals) {
+      const Day first = periodStart(dayOf(known->second.firstSeen), interval);
+      if (entries.count({interval, first, clusterID}))
+        deltas[{interval, first, kNewDimension, ""}].clusters -= 1;
+    }
+  }
   dropZeros(deltas);
   store.save({}, {}, deltas);
   store.forget(clusterID);

@@ -14,6 +14,10 @@ PgResult::PgResult(PgResult&& other) noexcept : result_(other.result_) {
 int PgResult::rows() const {
   return PQntuples(result_);
 }
+bool PgResult::isNull(int row, int column) const {
+  return PQgetisnull(result_, row, column) == 1;
+}
+
 std::string PgResult::value(int row, int column) const {
   return PQgetvalue(result_, row, column);
 }

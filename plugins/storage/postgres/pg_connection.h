@@ -32,6 +32,7 @@ class PgResult {
   PgResult(const PgResult&) = delete;
   int rows() const;
   std::string value(int row, int column) const;
+  bool isNull(int row, int column) const;
 
  private:
   pg_result* result_;

@@ -38,6 +38,9 @@ const char* const kStatsTablesMigration = R"sql(
       amount      DOUBLE PRECISION NOT NULL,
       PRIMARY KEY (granularity, dimension, period, value)
     );
+    -- Reports stored before these tables, still to be rolled up: after (next_at, next_id), up to last_at.
+    CREATE TABLE stats_backfill (next_at TIMESTAMPTZ NOT NULL, next_id TEXT NOT NULL, last_at TIMESTAMPTZ NOT NULL);
+    INSERT INTO stats_backfill SELECT '-infinity', '', max(received_at) FROM reports HAVING count(*) > 0;
     )sql";
 
 namespace {
@@ -154,6 +157,19 @@ void PgRollupStore::save(const std::map<std::string, ClusterSeen>& clusters,
 void PgRollupStore::forget(const std::string& clusterID) {
   db_.exec("DELETE FROM stats_entries WHERE cluster_id = $1", {clusterID.c_str()});
   db_.exec("DELETE FROM stats_clusters WHERE cluster_id = $1", {clusterID.c_str()});
+}
+
+std::uint64_t PgRollupStore::expire(stats::Day before, std::uint64_t limit) {
+  const std::string day = std::to_string(before), chunk = std::to_string(limit);
+  const std::string micros = std::to_string(stats::startOf(before));
+  PgResult gone = db_.exec(
+      "WITH gone AS (DELETE FROM stats_entries WHERE (cluster_id, granularity, period) IN (SELECT "
+      "cluster_id, "
+      "granularity, period FROM stats_entries WHERE period < $1 LIMIT $2) RETURNING 1) SELECT count(*) FROM "
+      "gone",
+      {day.c_str(), chunk.c_str()});
+  db_.exec("DELETE FROM stats_clusters WHERE last_seen < $1", {micros.c_str()});
+  return std::stoull(gone.value(0, 0));
 }
 
 }  // namespace kubecensus::postgres

@@ -20,6 +20,7 @@ class PgRollupStore : public stats::RollupStore {
             const std::map<stats::EntryKey, stats::Entry>& entries,
             const std::map<stats::AggregateKey, stats::AggregateDelta>& deltas) override;
   void forget(const std::string& clusterID) override;
+  std::uint64_t expire(stats::Day before, std::uint64_t limit) override;
 
  private:
   PgConnection& db_;

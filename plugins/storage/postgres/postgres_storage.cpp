@@ -1,11 +1,14 @@
 #include "postgres_storage.h"
 
 #include <algorithm>
+#include <iostream>
 #include <set>
 
 #include "kubecensus/report/formats.h"
 #include "kubecensus/report/time.h"
+#include "kubecensus/stats/backfill.h"
 #include "kubecensus/stats/rollup.h"
+#include "kubecensus/util/progress.h"
 #include "pg_connection.h"
 #include "pg_rollup.h"
 
@@ -84,11 +87,82 @@ class PostgresStorage::Lease {
   std::unique_ptr<PgConnection> connection_;
 };
 
+// Runs `work` in a transaction on a pooled connection.
+template <class Work>
+auto PostgresStorage::inTransaction(Work&& work) {
+  Lease db(*this);
+  (*db).exec("BEGIN");
+  try {
+    auto result = work(*db);
+    (*db).exec("COMMIT");
+    return result;
+  } catch (...) {
+    try {
+      if ((*db).ok()) (*db).exec("ROLLBACK");
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
 PostgresStorage::PostgresStorage(const Options& options)
     : dsn_(options.getString("dsn")),
       poolSize_(static_cast<std::size_t>(std::max<std::int64_t>(1, options.getInt("pool_size")))) {
-  Lease db(*this);
-  migrate(*db);
+  {
+    Lease db(*this);
+    migrate(*db);
+  }
+  backfillStatistics();
+}
+
+void PostgresStorage::backfillStatistics() {
+  std::size_t done = 0, unreadable = 0;
+  std::unique_ptr<Progress> progress;
+  while (inTransaction([&](PgConnection& db) {
+    // The row lock makes a second collector starting now wait, then go on from where this one got.
+    PgResult pending = db.exec("SELECT next_at, next_id, last_at FROM stats_backfill FOR UPDATE");
+    if (pending.rows() == 0) return false;
+    if (!progress) {
+      PgResult total = db.exec(
+          "SELECT count(*) FROM reports WHERE (received_at, report_id) > ($1, $2) AND received_at <= $3",
+          {pending.value(0, 0).c_str(), pending.value(0, 1).c_str(), pending.value(0, 2).c_str()});
+      progress = std::make_unique<Progress>("PostgreSQL: adding the stored reports to the statistics",
+                                            std::stoull(total.value(0, 0)));
+    }
+    PgResult chunk = db.exec(
+        "SELECT received_at, report_id, report::text, (extract(epoch FROM received_at) * 1000000)::bigint, "
+        "received_as, received_from FROM reports WHERE (received_at, report_id) > ($1, $2) AND received_at "
+        "<= $3 "
+        "ORDER BY received_at, report_id LIMIT 2000",
+        {pending.value(0, 0).c_str(), pending.value(0, 1).c_str(), pending.value(0, 2).c_str()});
+    if (chunk.rows() == 0) {
+      db.exec("DELETE FROM stats_backfill");
+      return false;
+    }
+    std::vector<stats::StoredReport> stored;
+    for (int r = 0; r < chunk.rows(); ++r) {
+      std::optional<std::string> from;
+      if (!chunk.isNull(r, 5)) from = chunk.value(r, 5);
+      stored.push_back({chunk.value(r, 2), std::stoll(chunk.value(r, 3)), chunk.value(r, 4), from});
+    }
+    stats::DecodedBatch batch = stats::decodeStored(stored);
+    unreadable += batch.unreadable;
+    std::vector<const Report*> reports;
+    for (const Report& report : batch.reports) reports.push_back(&report);
+    PgRollupStore rollup(db);
+    stats::rollUp(rollup, reports);
+    const int last = chunk.rows() - 1;
+    db.exec("UPDATE stats_backfill SET next_at = $1, next_id = $2",
+            {chunk.value(last, 0).c_str(), chunk.value(last, 1).c_str()});
+    done += static_cast<std::size_t>(chunk.rows());
+    progress->set(done);
+    return true;
+  })) {
+  }
+  if (unreadable > 0)
+    std::cerr
+        << "PostgreSQL: " << unreadable
+        << " stored reports could not be read back and are left out of the statistics (they stay stored)\n";
 }
 
 PostgresStorage::~PostgresStorage() = default;
@@ -143,24 +217,6 @@ void PostgresStorage::release(std::unique_ptr<PgConnection> connection) {
     --open_;
   }
   available_.notify_one();
-}
-
-// Runs `work` in a transaction on a pooled connection.
-template <class Work>
-auto PostgresStorage::inTransaction(Work&& work) {
-  Lease db(*this);
-  (*db).exec("BEGIN");
-  try {
-    auto result = work(*db);
-    (*db).exec("COMMIT");
-    return result;
-  } catch (...) {
-    try {
-      if ((*db).ok()) (*db).exec("ROLLBACK");
-    } catch (...) {
-    }
-    throw;
-  }
 }
 
 WriteResult PostgresStorage::write(const std::vector<const Report*>& batch) {
@@ -241,17 +297,9 @@ std::optional<std::uint64_t> PostgresStorage::deleteReceivedBefore(Micros cutoff
       {before.c_str()});
   std::uint64_t deleted = std::stoull(count.value(0, 0));
   if (deleted == 0) {
-    // The reports are gone: then the per-cluster statistics rows of that age, the aggregates stay.
-    const std::string day = std::to_string(stats::dayOf(cutoff));
-    const std::string micros = std::to_string(cutoff);
-    PgResult entries = (*db).exec(
-        "WITH gone AS (DELETE FROM stats_entries WHERE (cluster_id, granularity, period) IN (SELECT "
-        "cluster_id, "
-        "granularity, period FROM stats_entries WHERE period < $1 LIMIT 5000) RETURNING 1) SELECT count(*) "
-        "FROM gone",
-        {day.c_str()});
-    deleted = std::stoull(entries.value(0, 0));
-    (*db).exec("DELETE FROM stats_clusters WHERE last_seen < $1", {micros.c_str()});
+    // The reports are gone: then the per-cluster statistics rows of that age; the aggregates stay.
+    PgRollupStore rollup(*db);
+    deleted = stats::expireChunk(rollup, cutoff, nowMicros());
   }
   return deleted;
 }

@@ -33,6 +33,7 @@ class PostgresStorage : public Storage {
   std::optional<std::vector<ClusterSpan>> clusterSpans(Micros from, Micros to) override;
 
  private:
+  void backfillStatistics();
   template <class Work>
   auto inTransaction(Work&& work);
   // A pooled connection, back to the pool when released unless it broke.

@@ -38,6 +38,9 @@ const char* const kStatsTablesMigration = R"sql(
       amount    REAL NOT NULL,
       PRIMARY KEY (granularity, dimension, period, value)
     ) WITHOUT ROWID;
+    -- Reports stored before these tables, still to be rolled up: rowids in (next_id, last_id].
+    CREATE TABLE stats_backfill (next_id INTEGER NOT NULL, last_id INTEGER NOT NULL);
+    INSERT INTO stats_backfill SELECT 0, max(id) FROM reports HAVING count(*) > 0;
     )sql";
 
 std::map<std::string, ClusterSeen> SqliteRollupStore::clusters(const std::vector<std::string>& clusterIDs) {
@@ -139,6 +142,20 @@ void SqliteRollupStore::forget(const std::string& clusterID) {
     erase.bind(1, clusterID);
     erase.step();
   }
+}
+
+std::uint64_t SqliteRollupStore::expire(stats::Day before, std::uint64_t limit) {
+  Statement entries(db_.handle(),
+                    "DELETE FROM stats_entries WHERE (cluster_id, granularity, period) IN "
+                    "(SELECT cluster_id, granularity, period FROM stats_entries WHERE period < ?1 LIMIT ?2)");
+  entries.bind(1, before);
+  entries.bind(2, static_cast<std::int64_t>(limit));
+  entries.step();
+  const auto deleted = static_cast<std::uint64_t>(db_.changes());
+  Statement clusters(db_.handle(), "DELETE FROM stats_clusters WHERE last_seen < ?1");
+  clusters.bind(1, stats::startOf(before));
+  clusters.step();
+  return deleted;
 }
 
 }  // namespace kubecensus::sqlite

@@ -18,6 +18,7 @@ class SqliteRollupStore : public stats::RollupStore {
             const std::map<stats::EntryKey, stats::Entry>& entries,
             const std::map<stats::AggregateKey, stats::AggregateDelta>& deltas) override;
   void forget(const std::string& clusterID) override;
+  std::uint64_t expire(stats::Day before, std::uint64_t limit) override;
 
  private:
   Connection& db_;

@@ -1,10 +1,14 @@
 #include "sqlite_storage.h"
 
+#include <iostream>
 #include <stdexcept>
 
 #include "kubecensus/report/formats.h"
+#include "kubecensus/report/time.h"
 #include "kubecensus/sqlite/database.h"
+#include "kubecensus/stats/backfill.h"
 #include "kubecensus/stats/rollup.h"
+#include "kubecensus/util/progress.h"
 #include "sqlite_rollup.h"
 
 namespace kubecensus::sqlite {
@@ -66,6 +70,7 @@ SqliteStorage::SqliteStorage(const Options& options) {
   db_ = std::make_unique<Connection>(options.getString("path"), connection);
   db_->migrate(kMigrations, "collector");
   reader_ = std::make_unique<Connection>(options.getString("path"), connection);
+  backfillStatistics();
   insert_ = std::make_unique<Statement>(db_->handle(), R"sql(
       INSERT INTO reports (report_id, cluster_id, received_at, received_from, received_as,
                            generated_at, master_version, node_count, report)
@@ -74,6 +79,56 @@ SqliteStorage::SqliteStorage(const Options& options) {
 }
 
 SqliteStorage::~SqliteStorage() = default;
+
+void SqliteStorage::backfillStatistics() {
+  constexpr std::int64_t kChunk = 2000;
+  std::int64_t next = 0, last = 0;
+  {
+    Statement pending(db_->handle(), "SELECT next_id, last_id FROM stats_backfill");
+    if (!pending.step()) return;
+    next = pending.columnInt(0);
+    last = pending.columnInt(1);
+  }
+  Progress progress(db_->path() + ": adding the stored reports to the statistics",
+                    static_cast<std::size_t>(std::max<std::int64_t>(0, last - next)));
+  const std::int64_t first = next;
+  std::size_t unreadable = 0;
+  while (true) {
+    Transaction transaction(*db_);
+    Statement chunk(db_->handle(),
+                    "SELECT id, report, received_at, received_as, received_from FROM reports "
+                    "WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3");
+    chunk.bind(1, next);
+    chunk.bind(2, last);
+    chunk.bind(3, kChunk);
+    std::vector<stats::StoredReport> stored;
+    while (chunk.step()) {
+      next = chunk.columnInt(0);
+      stored.push_back({chunk.columnText(1), chunk.columnInt(2), chunk.columnText(3),
+                        chunk.columnIsNull(4) ? std::nullopt : std::optional(chunk.columnText(4))});
+    }
+    if (stored.empty()) {
+      db_->exec("DELETE FROM stats_backfill");
+      transaction.commit();
+      break;
+    }
+    stats::DecodedBatch batch = stats::decodeStored(stored);
+    unreadable += batch.unreadable;
+    std::vector<const Report*> reports;
+    for (const Report& report : batch.reports) reports.push_back(&report);
+    SqliteRollupStore rollup(*db_);
+    stats::rollUp(rollup, reports);
+    Statement advance(db_->handle(), "UPDATE stats_backfill SET next_id = ?1");
+    advance.bind(1, next);
+    advance.step();
+    transaction.commit();
+    progress.set(static_cast<std::size_t>(next - first));
+  }
+  if (unreadable > 0)
+    std::cerr
+        << db_->path() << ": " << unreadable
+        << " stored reports could not be read back and are left out of the statistics (they stay stored)\n";
+}
 
 WriteResult SqliteStorage::write(const std::vector<const Report*>& batch) {
   WriteResult result;
@@ -141,18 +196,9 @@ std::optional<std::uint64_t> SqliteStorage::deleteReceivedBefore(Micros cutoff) 
   chunk.step();
   auto deleted = static_cast<std::uint64_t>(db_->changes());
   if (deleted == 0) {
-    // The reports are gone: then the per-cluster statistics rows of that age, the aggregates stay.
-    Statement entries(db_->handle(),
-                      "DELETE FROM stats_entries WHERE (cluster_id, granularity, period) IN (SELECT "
-                      "cluster_id, granularity, "
-                      "period FROM stats_entries WHERE period < ?1 LIMIT ?2)");
-    entries.bind(1, stats::dayOf(cutoff));
-    entries.bind(2, kDeleteChunk);
-    entries.step();
-    deleted += static_cast<std::uint64_t>(db_->changes());
-    Statement clusters(db_->handle(), "DELETE FROM stats_clusters WHERE last_seen < ?1");
-    clusters.bind(1, static_cast<std::int64_t>(cutoff));
-    clusters.step();
+    // The reports are gone: then the per-cluster statistics rows of that age; the aggregates stay.
+    SqliteRollupStore rollup(*db_);
+    deleted = stats::expireChunk(rollup, cutoff, nowMicros());
   }
   transaction.commit();
   return deleted;

@@ -31,6 +31,8 @@ class SqliteStorage : public Storage {
   std::optional<std::vector<ClusterSpan>> clusterSpans(Micros from, Micros to) override;
 
  private:
+  void backfillStatistics();
+
   std::mutex mutex_;  // one writer at a time on this connection
   std::unique_ptr<Connection> db_;
   std::unique_ptr<Statement> insert_;

@@ -181,3 +181,17 @@ TEST_CASE("the native text is the native document dumped, node by node or withou
   CHECK(kubecensus::encodeNativeJson(report) == dump(toNativeJson(report)));
   CHECK(json::parse(kubecensus::encodeNativeJson(report))["nodes"] == json::array());
 }
+
+TEST_CASE("a node group's capacity statistics must be finite and not negative", "[report][native]") {
+  for (const json& bad : {json(-1), json(1e308 * 10)}) {
+    json doc = minimalNative();
+    json capacity = {{"resource", "cpu"}, {"min", 1}, {"p25", 1}, {"p50", 1}, {"p75", 1},
+                     {"p90", 1},          {"p99", 1}, {"max", 1}, {"mean", 1}};
+    capacity["mean"] = bad;
+    doc["nodeGroups"] = json::array({{{"count", 3}, {"capacity", json::array({capacity})}}});
+    ReportError error = kctest::decodeFailure(fromNativeJson, doc);
+    INFO(bad.dump());
+    CHECK(error.field() == "nodeGroups[0].capacity[0].mean");
+    CHECK_THAT(error.detail(), Catch::Contains("finite, non-negative"));
+  }
+}

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "kubecensus/stats/catalog.h"
 #include "kubecensus/stats/cluster_facts.h"
@@ -83,4 +84,18 @@ TEST_CASE("a report without a version or nodes still counts its cluster", "[stat
   CHECK(amount(facts, kActiveDimension, "") == 0);
   CHECK(amount(facts, "masterMinor", "unknown") == 0);
   for (const Fact& fact : facts) CHECK(fact.dimension != "clusterSize");
+}
+
+TEST_CASE("one cluster's amounts are capped, so it cannot swamp everyone's sums", "[stats]") {
+  Report report;
+  NodeGroup group;
+  group.count = 4'000'000'000;
+  Distribution cpu;
+  cpu.mean = 1e300;
+  group.capacity.push_back({"cpu", cpu});
+  report.nodeGroups.push_back(group);
+  const std::vector<Fact> facts = clusterFacts(report);
+  CHECK(amount(facts, kTotalsDimension, "cores") == kMaxFactAmount);
+  for (const Fact& fact : facts) CHECK((std::isfinite(fact.amount) && fact.amount >= 0));
+  CHECK(decodeFacts(encodeFacts(facts)) == facts);
 }

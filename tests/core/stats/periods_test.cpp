@@ -22,8 +22,8 @@ TEST_CASE("days, weeks from Monday and months in UTC", "[stats]") {
 TEST_CASE("dates are read strictly", "[stats]") {
   CHECK(parseDay("2026-11-23T23:59:59Z") == parseDay("2026-11-23"));
   CHECK(parseDay("2026-11-24T01:00:00+02:00") == parseDay("2026-11-23"));
-  for (const char* bad :
-       {"", "2026-13-01", "2026-02-30", "2026/11/23", "20261123", "yesterday", "2026-11-2x"})
+  for (const char* bad : {"", "2026-13-01", "2026-02-30", "2026/11/23", "20261123", "yesterday", "2026-11-2x",
+                          "2026-+1-01", "2026- 1-01", "-026-11-01"})
     CHECK_FALSE(parseDay(bad).has_value());
   CHECK(parseInterval("week") == Interval::Week);
   CHECK_FALSE(parseInterval("year").has_value());

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "kubecensus/stats/catalog.h"
+#include "kubecensus/stats/cluster_facts.h"
 #include "kubecensus/stats/rollup.h"
 
 using namespace kubecensus;
@@ -48,6 +49,13 @@ class MapStore : public RollupStore {
   void forget(const std::string& id) override {
     seen.erase(id);
     std::erase_if(kept, [&](const auto& item) { return item.first.clusterID == id; });
+  }
+  std::uint64_t expire(Day before, std::uint64_t limit) override {
+    std::uint64_t gone = 0;
+    for (auto it = kept.begin(); it != kept.end() && gone < limit;)
+      it = it->first.period < before ? (++gone, kept.erase(it)) : std::next(it);
+    std::erase_if(seen, [&](const auto& item) { return item.second.lastSeen < startOf(before); });
+    return gone;
   }
   std::int64_t clustersAt(Interval i, Day p, const std::string& d, const std::string& v) {
     return totals[{i, p, d, v}].clusters;
@@ -110,12 +118,33 @@ TEST_CASE("rolling a cluster out leaves no trace in the kept periods", "[stats]"
   const Report other = at("x", "d", startOf(20001), "1.29");
   rollUp(store, {&a, &b, &other});
   rollOut(store, "c");
-  for (const auto& [key, delta] : store.totals) {
-    INFO(key.dimension << "=" << key.value << " " << key.period);
-    if (delta.clusters != 0 || delta.amount != 0)
-      CHECK((key.period == periodStart(20001, key.interval) || key.period == 20001));
-  }
-  CHECK(store.clustersAt(Interval::Day, 20001, kActiveDimension, "") == 1);
-  CHECK(store.clustersAt(Interval::Day, 20000, kActiveDimension, "") == 0);
+  // What is left is exactly what the other cluster alone makes.
+  MapStore alone;
+  rollUp(alone, {&other});
+  auto nonZero = [](const std::map<AggregateKey, AggregateDelta>& totals) {
+    std::map<AggregateKey, std::pair<std::int64_t, double>> out;
+    for (const auto& [key, delta] : totals)
+      if (delta.clusters != 0 || delta.amount != 0) out[key] = {delta.clusters, delta.amount};
+    return out;
+  };
+  CHECK(nonZero(store.totals) == nonZero(alone.totals));
   CHECK(store.seen.count("c") == 0);
+  CHECK(store.entriesOf("c").empty());
+}
+
+TEST_CASE("retention keeps the per-cluster rows of every period a report could still count in", "[stats]") {
+  const Day dec10 = *parseDay("2026-12-10");
+  // Retention of 400 days: the cutoff is far back, it decides.
+  CHECK(formatDay(perClusterRowsExpireBefore(startOf(dec10 - 400), startOf(dec10))) == "2025-10-01");
+  // Retention of 7 days: a report arriving now may still count 30 days back (Nov 9), in the week
+  // from Monday Nov 9 and the month of November; rows of periods before November 1 may go.
+  CHECK(formatDay(perClusterRowsExpireBefore(startOf(dec10 - 7), startOf(dec10))) == "2026-11-01");
+  for (Day today = dec10; today < dec10 + 60; ++today) {
+    const Day before = perClusterRowsExpireBefore(startOf(today - 1), startOf(today));
+    const Day oldestCounted = dayOf(startOf(today) - kMaxReportAge - kMaxReportAhead);
+    for (Interval interval : kIntervals) {
+      INFO(formatDay(today) << " " << toString(interval));
+      CHECK(periodStart(oldestCounted, interval) >= before);
+    }
+  }
 }

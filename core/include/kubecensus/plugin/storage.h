@@ -60,7 +60,8 @@ class Storage : public Plugin {
   virtual std::optional<std::uint64_t> eraseCluster(const std::string& /*clusterID*/) { return std::nullopt; }
   // Reports received before `cutoff` (collector clock), at most one chunk (a few thousand) per
   // call, so a long purge never blocks writes or shutdown: the caller calls again until 0.
-  // Statistics kept past `cutoff` are aggregates only: per-cluster rows older than it go too.
+  // Once no report is left before the cutoff, a storage that keeps statistics deletes their
+  // per-cluster rows of that age (stats::expireChunk; the aggregates stay) and counts those.
   virtual std::optional<std::uint64_t> deleteReceivedBefore(Micros /*cutoff*/) { return std::nullopt; }
 
   // Statistics (docs/stats.md). A storage that keeps none keeps these defaults (nullopt).

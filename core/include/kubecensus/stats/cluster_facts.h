@@ -22,9 +22,17 @@ struct Fact {
 // Sorted by dimension and value, each pair once.
 std::vector<Fact> clusterFacts(const Report& report);
 
-// The time a report speaks for: generatedAt, unless that is more than an hour after receivedAt
-// or more than 30 days before it (a skewed clock, or no receivedAt at all); then receivedAt.
+// How far back (and ahead) of the collector's receipt a report's own time is believed.
+inline constexpr Micros kMaxReportAge = 30LL * 86'400'000'000;
+inline constexpr Micros kMaxReportAhead = 3'600'000'000;
+
+// The time a report speaks for: generatedAt, unless that is more than kMaxReportAhead after
+// receivedAt or more than kMaxReportAge before it (a skewed clock); then receivedAt.
 Micros statsTime(const Report& report);
+
+// Largest amount one cluster contributes under one fact: a report claiming more (a node group
+// of 10^300 cores) cannot swamp every other cluster's sum.
+inline constexpr double kMaxFactAmount = 1e18;
 
 // Compact text of a cluster's facts, kept beside its latest report's time so that a newer
 // report can take the older one's facts out of the aggregates.

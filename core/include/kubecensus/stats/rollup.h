@@ -64,7 +64,19 @@ class RollupStore {
                     const std::map<AggregateKey, AggregateDelta>& deltas) = 0;
   // Removes the cluster's row and entries (the deltas taking it out are saved separately).
   virtual void forget(const std::string& clusterID) = 0;
+  // Deletes at most `limit` entries of periods starting before `before`, and the clusters last
+  // seen before its start; returns how many entries went.
+  virtual std::uint64_t expire(Day before, std::uint64_t limit) = 0;
 };
+
+// Retention with `cutoff` at time `now`: per-cluster rows (entries, first and last seen) of
+// periods starting before the returned day may be deleted. It is the start of the month holding
+// the earlier of the cutoff and the oldest time a report arriving now could still count at, so
+// no open period loses the rows that keep a cluster from being counted twice in it.
+Day perClusterRowsExpireBefore(Micros cutoff, Micros now);
+
+// One chunk of that retention (the aggregates stay); 0 when nothing is left to delete.
+std::uint64_t expireChunk(RollupStore& store, Micros cutoff, Micros now);
 
 // Adds newly stored reports (not duplicates) to the statistics.
 void rollUp(RollupStore& store, const std::vector<const Report*>& stored);
