@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps configure build run test test-crash clean docs bench demo-data
+.PHONY: all deps configure build run test test-crash clean docs bench demo-data package
 
 all: build
 
@@ -40,6 +40,10 @@ bench: build
 	@bench/agent-scale/run $(BUILD_DIR)
 	@bench/collector-ingest/run $(BUILD_DIR)
 	@bench/stats/run $(BUILD_DIR)
+
+# Debian packages (cmake/Package.cmake) in $(BUILD_DIR)/packages/.
+package: build
+	@cd $(BUILD_DIR) && cpack -B packages >/dev/null && ls -1 packages/*.deb
 
 # A generated year of a few hundred clusters in the storage `make run` uses (docs/stats.md).
 demo-data: build

@@ -28,7 +28,11 @@ function(kubecensus_add_plugin target)
   add_custom_command(TARGET ${target} POST_BUILD
     COMMAND chmod go-w $<TARGET_FILE:${target}> $<TARGET_FILE_DIR:${target}>
     VERBATIM)
-  if(KUBECENSUS_INSTALL_PLUGINDIR)  # the project's own plugins
-    install(TARGETS ${target} LIBRARY DESTINATION ${KUBECENSUS_INSTALL_PLUGINDIR} COMPONENT runtime)
+  if(KUBECENSUS_INSTALL_PLUGINDIR)  # the project's own plugins: storage goes with the collector
+    set(component agent)
+    if(target MATCHES "^storage-")
+      set(component collector)
+    endif()
+    install(TARGETS ${target} LIBRARY DESTINATION ${KUBECENSUS_INSTALL_PLUGINDIR} COMPONENT ${component})
   endif()
 endfunction()

@@ -187,12 +187,13 @@ inline std::vector<StoredReport> readReports(const std::string& dbPath) {
 class Collector {
  public:
   // `port` 0: one the kernel picks. `withSqlite` false: only the storages of extraArgs.
+  // `program`: another collector binary (an installed one).
   explicit Collector(const std::vector<std::string>& extraArgs = {}, unsigned short port = 0,
-                     bool withSqlite = true) {
+                     bool withSqlite = true, const std::string& program = collectorBinary()) {
     std::vector<std::string> args{"--listen", "127.0.0.1:" + std::to_string(port)};
     if (withSqlite) args.insert(args.end(), {"--database", "sqlite:" + dbPath()});
     args.insert(args.end(), extraArgs.begin(), extraArgs.end());
-    process_ = std::make_unique<ChildProcess>(collectorBinary(), args, logPath());
+    process_ = std::make_unique<ChildProcess>(program, args, logPath());
     // The whole line, newline included, so the port is not read half-written.
     static const std::regex kListening(R"(listening on http://127\.0\.0\.1:([0-9]+)\n)");
     std::smatch match;

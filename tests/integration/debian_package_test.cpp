@@ -1,0 +1,109 @@
+// `make package`: the Debian packages installed with dpkg on this machine, the installed
+// binaries run (a collector and one agent pass, the shipped configurations checked), then
+// purged, leaving nothing behind. Needs root; refuses to touch a kubecensus already installed.
+#include <pwd.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "collector_fixture.h"
+#include "stats_seed.h"
+
+using namespace kctest;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::vector<std::string> kPackages = {"kubecensus-dev", "kubecensus-agent", "kubecensus-collector",
+                                            "kubecensus-common"};
+
+bool installed(const std::string& package) {
+  return run("/usr/bin/dpkg-query", {"-W", "-f=${Status}", package}).output.find("ok installed") !=
+         std::string::npos;
+}
+
+// Purges the packages when the test ends, however it ends.
+struct PurgeAtEnd {
+  ~PurgeAtEnd() {
+    std::vector<std::string> args{"--purge"};
+    args.insert(args.end(), kPackages.begin(), kPackages.end());
+    run("/usr/bin/dpkg", args, {}, std::chrono::seconds(120));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("debian packages: installed with dpkg, the installed binaries work, purge leaves nothing",
+          "[package]") {
+  if (geteuid() != 0) FAIL("dpkg -i needs root; run this test as root (CI does)");
+  for (const auto& package : kPackages)
+    if (installed(package))
+      FAIL(package << " is installed on this machine already; the test will not touch it");
+
+  TempDir work;
+  const std::string cpack = fs::path(KUBECENSUS_CMAKE).parent_path() / "cpack";
+  RunResult packed = run(cpack, {"--config", buildPath("CPackConfig.cmake"), "-B", work.file("packages")}, {},
+                         std::chrono::seconds(300));
+  INFO(packed.output);
+  REQUIRE(packed.exitCode == 0);
+  std::vector<std::string> install{"-i"};
+  for (const auto& entry : fs::directory_iterator(work.file("packages")))
+    if (entry.path().extension() == ".deb") install.push_back(entry.path());
+  REQUIRE(install.size() == 5);
+
+  PurgeAtEnd purge;
+  RunResult dpkg = run("/usr/bin/dpkg", install, {}, std::chrono::seconds(120));
+  INFO(dpkg.output);
+  REQUIRE(dpkg.exitCode == 0);
+  for (const char* file :
+       {"/usr/bin/kubecensus-agent", "/usr/bin/kubecensus-collector", "/usr/lib/libkubecensus-core.so.0",
+        "/usr/lib/kubecensus/plugins/source-k8s-nodes.so", "/usr/lib/kubecensus/plugins/storage-sqlite.so",
+        "/etc/kubecensus/agent.yaml", "/etc/kubecensus/collector.yaml",
+        "/usr/lib/systemd/system/kubecensus-agent.service",
+        "/usr/lib/systemd/system/kubecensus-collector.service", "/usr/include/kubecensus/plugin/source.h"})
+    CHECK(fs::exists(file));
+  CHECK(getpwnam("kubecensus") != nullptr);
+  CHECK(fs::is_directory("/var/lib/kubecensus"));
+  CHECK_THAT(run("/usr/bin/dpkg-query", {"-W", "-f=${Conffiles}", "kubecensus-agent"}).output,
+             Catch::Contains("/etc/kubecensus/agent.yaml"));
+  for (const auto& [binary, config] : {std::pair{"/usr/bin/kubecensus-agent", "/etc/kubecensus/agent.yaml"},
+                                       {"/usr/bin/kubecensus-collector", "/etc/kubecensus/collector.yaml"}}) {
+    RunResult checked = run(binary, {"--check-config", "--config", config});
+    INFO(binary << ": " << checked.output);
+    CHECK(checked.exitCode == 0);
+  }
+
+  // The units as systemd reads them (no systemd runs here to start them).
+  for (const char* unit :
+       {"/usr/lib/systemd/system/kubecensus-agent.service", "/usr/lib/systemd/system/kubecensus-collector.service"}) {
+    RunResult verified = run("/usr/bin/systemd-analyze", {"verify", unit});
+    INFO(unit << ": " << verified.output);
+    CHECK(verified.exitCode == 0);
+  }
+
+  {
+    // The installed collector and one pass of the installed agent, reporting this host.
+    Collector collector({"--database", "sqlite:" + work.file("k.db")}, 0, false,
+                        "/usr/bin/kubecensus-collector");
+    RunResult pass =
+        run("/usr/bin/kubecensus-agent",
+            {"run", "--once", "--database", collector.url(), "--set", "agent.state_dir=" + work.file("a")},
+            agentEnvironment());
+    INFO(pass.output);
+    CHECK(pass.exitCode == 0);
+    HttpAnswer active = collector.get("/api/v2/stats/active-clusters?from=" + dayText(todayUtc()));
+    CHECK_THAT(active.body, Catch::Contains("\"clusters\":1"));
+  }
+
+  std::vector<std::string> remove{"--purge"};
+  remove.insert(remove.end(), kPackages.begin(), kPackages.end());
+  RunResult purged = run("/usr/bin/dpkg", remove, {}, std::chrono::seconds(120));
+  INFO(purged.output);
+  CHECK(purged.exitCode == 0);
+  for (const char* gone : {"/usr/bin/kubecensus-agent", "/usr/bin/kubecensus-collector",
+                           "/usr/lib/kubecensus", "/usr/lib/libkubecensus-core.so.0", "/etc/kubecensus",
+                           "/var/lib/kubecensus", "/usr/include/kubecensus"})
+    CHECK_FALSE(fs::exists(gone));
+  CHECK(getpwnam("kubecensus") == nullptr);
+}
