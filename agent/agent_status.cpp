@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <ostream>
 
-#include "agent_options.h"
+#include "kubecensus/agent/agent_program.h"
 #include "delivery_pipeline.h"
 #include "kubecensus/app/startup.h"
 #include "kubecensus/config/validate.h"

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <future>
 
-#include "agent_runtime.h"
+#include "kubecensus/agent/agent_runtime.h"
 #include "kubecensus/report/formats.h"
 #include "kubecensus/report/time.h"
 #include "kubecensus/util/logger.h"

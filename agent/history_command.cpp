@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "agent_options.h"
+#include "kubecensus/agent/agent_program.h"
 #include "kubecensus/app/startup.h"
 #include "kubecensus/outbox/outbox.h"
 #include "kubecensus/report/time.h"

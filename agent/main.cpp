@@ -3,10 +3,10 @@
 #include <iostream>
 #include <memory>
 
-#include "agent_options.h"
-#include "agent_runtime.h"
 #include "agent_status.h"
 #include "history_command.h"
+#include "kubecensus/agent/agent_program.h"
+#include "kubecensus/agent/agent_runtime.h"
 #include "kubecensus/plugin/options.h"
 #include "kubecensus/report/formats.h"
 #include "kubecensus/report/privacy.h"
@@ -24,16 +24,6 @@ using namespace kubecensus;
 namespace {
 
 enum class Command { Run, Preview, RbacCheck, Spool, Status, History };
-
-// Reporting is off when the user said so, in any of the ways users expect.
-std::optional<std::string> optOutReason(const Options& agent) {
-  for (const char* variable : {"DO_NOT_TRACK", "KUBECENSUS_DISABLED"})
-    if (const char* value = std::getenv(variable); value && *value && std::string(value) != "0")
-      return std::string(variable) + " is set";
-  if (!agent.getBool("enabled")) return "agent.enabled is false";
-  if (parsePrivacyLevel(agent.getString("level")) == PrivacyLevel::Off) return "agent.level is off";
-  return std::nullopt;
-}
 
 // The configuration from the command line and the files it names, or nullptr when it has
 // problems (printed, with file:line, by finish()).
@@ -63,7 +53,7 @@ int runReporting(std::unique_ptr<Startup> startup, const std::vector<std::string
         log.error("configuration not reloaded: it has problems (see above); the old one stays in force");
         continue;
       }
-      if (auto reason = optOutReason(fresh->validated().section("agent"))) {
+      if (auto reason = agent::reportingDisabled(fresh->validated().section("agent"))) {
         log.info("reporting is now disabled (" + *reason + "); stopping");
         return kExitOk;
       }
@@ -98,7 +88,7 @@ int run(std::unique_ptr<Startup> startup, Command command, const std::vector<std
     return agent::rbacCheck(runtime, std::cout);
   }
   if (command == Command::Preview) {
-    if (auto reason = optOutReason(options)) {
+    if (auto reason = agent::reportingDisabled(options)) {
       std::cerr << "kubecensus-agent: reporting is disabled (" << *reason << "): nothing would be sent\n";
       return kExitOk;
     }
@@ -108,7 +98,7 @@ int run(std::unique_ptr<Startup> startup, Command command, const std::vector<std
                         std::cerr);
     return kExitOk;
   }
-  if (auto reason = optOutReason(options)) {
+  if (auto reason = agent::reportingDisabled(options)) {
     log.info("reporting is disabled (" + *reason + "); nothing is collected or sent");
     return kExitOk;
   }

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "agent_runtime.h"
+#include "kubecensus/agent/agent_runtime.h"
 #include "kubecensus/app/startup.h"
 #include "kubecensus/kube/kube_client.h"
 #include "kubecensus/kube/request_target.h"

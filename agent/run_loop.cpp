@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <random>
 
-#include "agent_options.h"
-#include "agent_runtime.h"
+#include "kubecensus/agent/agent_program.h"
+#include "kubecensus/agent/agent_runtime.h"
 #include "agent_status.h"
 #include "delivery_pipeline.h"
 #include "kubecensus/app/startup.h"

@@ -10,7 +10,7 @@
 #include <ostream>
 #include <sstream>
 
-#include "agent_options.h"
+#include "kubecensus/agent/agent_program.h"
 #include "kubecensus/app/startup.h"
 #include "kubecensus/config/validate.h"
 #include "kubecensus/outbox/outbox.h"

@@ -10,10 +10,11 @@
 using namespace kctest;
 namespace fs = std::filesystem;
 
-TEST_CASE("sdk: a plugin built against the installed SDK alone is loaded by the installed agent", "[sdk]") {
-  TempDir work;
-  const std::string prefix = work.file("prefix");
-  // What a prefix installation has: not the system files of the Debian packages (/etc, units).
+namespace {
+
+// This build installed into `prefix` as a user installs it: the runtime and the SDK, not the
+// system files of the Debian packages (/etc, units).
+void installInto(const std::string& prefix) {
   for (const char* component : {"core", "agent", "collector", "sdk"}) {
     RunResult installed =
         run(KUBECENSUS_CMAKE, {"--install", buildPath(""), "--prefix", prefix, "--component", component}, {},
@@ -21,6 +22,30 @@ TEST_CASE("sdk: a plugin built against the installed SDK alone is loaded by the 
     INFO(installed.output);
     REQUIRE(installed.exitCode == 0);
   }
+}
+
+// Configures and builds examples/<name> against `prefix` alone (no include path or target of
+// this source tree is visible to it); returns its build directory.
+std::string buildExample(const std::string& name, const std::string& prefix, const TempDir& work) {
+  const std::string dir = work.file(name);
+  RunResult configured = run(KUBECENSUS_CMAKE,
+                             {"-S", std::string(KUBECENSUS_SOURCE_DIR) + "/examples/" + name, "-B", dir,
+                              "-DCMAKE_PREFIX_PATH=" + prefix, "-DCMAKE_BUILD_TYPE=RelWithDebInfo"},
+                             {}, std::chrono::seconds(120));
+  INFO(configured.output);
+  REQUIRE(configured.exitCode == 0);
+  RunResult built = run(KUBECENSUS_CMAKE, {"--build", dir}, {}, std::chrono::seconds(300));
+  INFO(built.output);
+  REQUIRE(built.exitCode == 0);
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("sdk: a plugin built against the installed SDK alone is loaded by the installed agent", "[sdk]") {
+  TempDir work;
+  const std::string prefix = work.file("prefix");
+  installInto(prefix);
   for (const char* file :
        {"bin/kubecensus-agent", "bin/kubecensus-collector", "lib/libkubecensus-core.so",
         "lib/kubecensus/plugins/source-k8s-nodes.so", "lib/kubecensus/plugins/storage-sqlite.so",
@@ -29,17 +54,7 @@ TEST_CASE("sdk: a plugin built against the installed SDK alone is loaded by the 
     CHECK(fs::exists(prefix + "/" + file));
   CHECK_FALSE(fs::exists(prefix + "/lib/kubecensus/plugins/wrong_abi.so"));  // test fixtures stay out
 
-  // Only the installation: no include path or target of this source tree is visible to it.
-  const std::string example = work.file("example");
-  RunResult configured = run(KUBECENSUS_CMAKE,
-                             {"-S", std::string(KUBECENSUS_SOURCE_DIR) + "/examples/custom-source", "-B",
-                              example, "-DCMAKE_PREFIX_PATH=" + prefix, "-DCMAKE_BUILD_TYPE=RelWithDebInfo"},
-                             {}, std::chrono::seconds(120));
-  INFO(configured.output);
-  REQUIRE(configured.exitCode == 0);
-  RunResult built = run(KUBECENSUS_CMAKE, {"--build", example}, {}, std::chrono::seconds(300));
-  INFO(built.output);
-  REQUIRE(built.exitCode == 0);
+  const std::string example = buildExample("custom-source", prefix, work);
   REQUIRE(fs::exists(example + "/plugins/source-resource-count.so"));
 
   TestApiServer cluster(
@@ -57,4 +72,29 @@ TEST_CASE("sdk: a plugin built against the installed SDK alone is loaded by the 
   INFO(preview.output);
   REQUIRE(preview.exitCode == 0);
   CHECK_THAT(preview.output, Catch::Contains(R"({"name":"apps/deployments","value":"4"})"));
+}
+
+TEST_CASE("sdk: a program embedding the agent through the installed SDK reports to a collector", "[sdk]") {
+  TempDir work;
+  const std::string prefix = work.file("prefix");
+  installInto(prefix);
+  const std::string program = buildExample("embed", prefix, work) + "/report-usage";
+  Collector collector;
+  // The program finds the installed plugins next to the installed core library it loads.
+  RunResult reported =
+      run(program, {collector.url(), "--set", "agent.state_dir=" + work.file("state")}, agentEnvironment());
+  INFO(reported.output);
+  REQUIRE(reported.exitCode == 0);
+  CHECK_THAT(reported.output, Catch::Contains(R"("name":"example.com/managed-databases","value":"3")") &&
+                                  Catch::Contains("delivered"));
+  REQUIRE(collector.reports().size() == 1);
+  CHECK_THAT(collector.reports()[0].report, Catch::Contains("example.com/managed-databases"));
+
+  RunResult refused = run(program, {collector.url(), "--set", "agent.level=bogus"}, agentEnvironment());
+  CHECK(refused.exitCode == 2);
+  CHECK_THAT(refused.output, Catch::Contains("agent.level") && Catch::Contains("configuration has problems"));
+  RunResult off = run(program, {collector.url()}, agentEnvironment({{"DO_NOT_TRACK", "1"}}));
+  CHECK(off.exitCode == 0);
+  CHECK_THAT(off.output, Catch::Contains("usage reporting is off: DO_NOT_TRACK is set"));
+  CHECK(collector.reports().size() == 1);
 }

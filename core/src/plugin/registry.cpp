@@ -1,5 +1,7 @@
 #include "kubecensus/plugin/registry.h"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cctype>
 #include <exception>
@@ -219,11 +221,17 @@ Plugin* PluginRegistry::createRaw(const LoadedPlugin& plugin, const Options& opt
 }
 
 std::string defaultPluginDirectory() {
+  // Next to the core library this code is in (lib/ -> lib/kubecensus/plugins), so a program
+  // that embeds the agent finds the plugins installed with it wherever the program lives.
+  // Linked into an executable instead (the unit tests), next to the executable's ../lib.
+  Dl_info self{};
   std::error_code error;
-  fs::path executable = fs::read_symlink("/proc/self/exe", error);
-  if (error) {
-    throw PluginError("cannot find the running executable through /proc/self/exe: " + error.message());
+  const fs::path executable = fs::read_symlink("/proc/self/exe", error);
+  if (::dladdr(reinterpret_cast<void*>(&defaultPluginDirectory), &self) != 0 && self.dli_fname != nullptr) {
+    const fs::path library = fs::weakly_canonical(self.dli_fname, error);
+    if (!error && library != executable) return (library.parent_path() / "kubecensus" / "plugins").string();
   }
+  if (executable.empty()) throw PluginError("cannot find the running executable through /proc/self/exe");
   return (executable.parent_path() / ".." / "lib" / "kubecensus" / "plugins").lexically_normal().string();
 }
 

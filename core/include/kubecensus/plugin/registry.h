@@ -109,8 +109,9 @@ class PluginRegistry {
   std::vector<Unloaded> unloaded_;  // valid plugins of kinds not accepted
 };
 
-// <directory of the running executable>/../lib/kubecensus/plugins — right for the build tree
-// (build/bin, build/lib/kubecensus/plugins) and for an installed tree alike.
+// <directory of libkubecensus-core>/kubecensus/plugins — right for the build tree (build/lib),
+// an installed tree (prefix/lib) and a program embedding the agent alike; when the core is
+// linked into an executable, <its directory>/../lib/kubecensus/plugins.
 std::string defaultPluginDirectory();
 
 // Options for creating a plugin outside a configuration file: the descriptor's defaults,

@@ -1,7 +1,7 @@
-#include "agent_runtime.h"
+#include "kubecensus/agent/agent_runtime.h"
 
-#include "agent_options.h"
-#include "cluster_connection.h"
+#include "kubecensus/agent/agent_program.h"
+#include "kubecensus/agent/cluster_connection.h"
 #include "kubecensus/app/startup.h"
 #include "kubecensus/kube/kube_client.h"
 #include "kubecensus/report/privacy.h"
@@ -84,7 +84,7 @@ AgentRuntime::AgentRuntime(const ValidatedConfig& config, const PluginRegistry& 
 
 AgentRuntime::~AgentRuntime() = default;
 
-Report AgentRuntime::collect() {
+Report AgentRuntime::collect(const std::vector<Extension>& extensions) {
   Report report;
   report.reportID = randomUuid();
   report.clusterID = clusterID_;
@@ -107,6 +107,7 @@ Report AgentRuntime::collect() {
       report.errors.push_back({name, e.what()});
     }
   }
+  report.extensions.insert(report.extensions.end(), extensions.begin(), extensions.end());
   applyPrivacy(report, privacy_, &nodes);
   return report;
 }

@@ -28,8 +28,9 @@ class AgentRuntime {
   ~AgentRuntime();
 
   // Runs every source into a new report with a fresh reportID. A failing source is recorded
-  // in the report's errors; the report still goes out.
-  Report collect();
+  // in the report's errors; the report still goes out. `extensions`: more facts from the
+  // program that embeds the agent, held to the same rules as a source's (docs/privacy.md).
+  Report collect(const std::vector<Extension>& extensions = {});
   // Hands the report to every sink; true if all delivered it.
   bool deliver(const Report& report);
 

@@ -1,4 +1,4 @@
-#include "cluster_connection.h"
+#include "kubecensus/agent/cluster_connection.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "kubecensus/app/startup.h"
 
 namespace kubecensus::agent {
@@ -14,6 +17,10 @@ void applyAgentFlags(Startup& startup);
 // The default state directory: /var/lib/kubecensus for root, else
 // $XDG_STATE_HOME/kubecensus (or ~/.local/state/kubecensus).
 std::string defaultStateDir();
+
+// Why reporting is off by the user's choice, in any of the ways users expect (DO_NOT_TRACK,
+// KUBECENSUS_DISABLED, agent.enabled = false, agent.level = off), or nullopt.
+std::optional<std::string> reportingDisabled(const Options& agent);
 
 // agent.state_dir, or the default one when it is empty.
 std::string stateDirectory(const ValidatedConfig& config);

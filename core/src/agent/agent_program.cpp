@@ -1,7 +1,9 @@
-#include "agent_options.h"
+#include "kubecensus/agent/agent_program.h"
 
 #include <unistd.h>
 #include <cstdlib>
+
+#include "kubecensus/report/privacy.h"
 
 namespace kubecensus::agent {
 
@@ -169,6 +171,15 @@ void applyAgentFlags(Startup& startup) {
       startup.addDestination(PluginKind::Sink, spec, "--database");
     startup.applySetFlags("sink.");  // --set sink.http.token=... refines what --database made
   }
+}
+
+std::optional<std::string> reportingDisabled(const Options& agent) {
+  for (const char* variable : {"DO_NOT_TRACK", "KUBECENSUS_DISABLED"})
+    if (const char* value = std::getenv(variable); value && *value && std::string(value) != "0")
+      return std::string(variable) + " is set";
+  if (!agent.getBool("enabled")) return "agent.enabled is false";
+  if (parsePrivacyLevel(agent.getString("level")) == PrivacyLevel::Off) return "agent.level is off";
+  return std::nullopt;
 }
 
 }  // namespace kubecensus::agent

@@ -1,0 +1,48 @@
+// The agent inside another program: an operator or product that reports its own usage
+// (examples/embed). Configured exactly as kubecensus-agent is — the same flags, files and keys
+// — it collects a report when asked and hands it to the configured sinks. Scheduling, the
+// outbox and retries stay with the caller.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kubecensus/report/report.h"
+
+namespace kubecensus {
+
+class EmbeddedAgent {
+ public:
+  // `flags`: what kubecensus-agent takes, e.g. {"--config", "/etc/my-operator/census.yaml",
+  // "--set", "agent.level=minimal", "--database", "https://census.example.com"}. Throws
+  // std::invalid_argument when the configuration has problems (each is printed on stderr with
+  // its file:line:key, as kubecensus-agent --check-config does), std::runtime_error when a
+  // plugin cannot start.
+  explicit EmbeddedAgent(const std::vector<std::string>& flags);
+  ~EmbeddedAgent();
+  EmbeddedAgent(const EmbeddedAgent&) = delete;
+  EmbeddedAgent& operator=(const EmbeddedAgent&) = delete;
+
+  // Why reporting is switched off (DO_NOT_TRACK, KUBECENSUS_DISABLED, agent.enabled = false,
+  // agent.level = off, the cluster's opt-out ConfigMap), or nullopt. Ask before each report:
+  // when it says off, send nothing.
+  std::optional<std::string> disabledBecause();
+
+  // One pass of the configured sources at the configured privacy level. `extensions`: facts
+  // only the embedding program knows ("example.com/managed-databases": "3"), held to the rules
+  // of any source's extensions (qualified names, short values; docs/privacy.md).
+  Report collect(const std::vector<Extension>& extensions = {});
+
+  // Hands the report to every configured sink now; true when every one delivered it.
+  bool deliver(const Report& report);
+
+  const std::string& clusterID() const;
+
+ private:
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace kubecensus
