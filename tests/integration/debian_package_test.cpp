@@ -6,6 +6,9 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
 
 #include "collector_fixture.h"
 #include "stats_seed.h"
@@ -75,8 +78,8 @@ TEST_CASE("debian packages: installed with dpkg, the installed binaries work, pu
   }
 
   // The units as systemd reads them (no systemd runs here to start them).
-  for (const char* unit :
-       {"/usr/lib/systemd/system/kubecensus-agent.service", "/usr/lib/systemd/system/kubecensus-collector.service"}) {
+  for (const char* unit : {"/usr/lib/systemd/system/kubecensus-agent.service",
+                           "/usr/lib/systemd/system/kubecensus-collector.service"}) {
     RunResult verified = run("/usr/bin/systemd-analyze", {"verify", unit});
     INFO(unit << ": " << verified.output);
     CHECK(verified.exitCode == 0);
@@ -106,4 +109,39 @@ TEST_CASE("debian packages: installed with dpkg, the installed binaries work, pu
                            "/var/lib/kubecensus", "/usr/include/kubecensus"})
     CHECK_FALSE(fs::exists(gone));
   CHECK(getpwnam("kubecensus") == nullptr);
+}
+
+TEST_CASE("packaging/runtime-packages names the package of every library the binaries link", "[package]") {
+  // The Debian packages' and the container image's dependencies come from that one list.
+  std::set<std::string> listed;
+  {
+    std::ifstream in(std::string(KUBECENSUS_SOURCE_DIR) + "/packaging/runtime-packages");
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty() && line[0] != '#') listed.insert(line);
+  }
+  // Essential in every Debian system, so never listed.
+  const std::set<std::string> base = {"libc6", "libstdc++6", "libgcc-s1"};
+  std::vector<std::string> files = {buildPath("bin/kubecensus-agent"), buildPath("bin/kubecensus-collector"),
+                                    buildPath("lib/libkubecensus-core.so")};
+  for (const auto& entry : fs::directory_iterator(buildPath("lib/kubecensus/plugins")))
+    if (entry.path().extension() == ".so") files.push_back(entry.path());
+  std::set<std::string> needed;
+  for (const std::string& file : files) {
+    RunResult dynamic = run("/usr/bin/readelf", {"-d", file});
+    REQUIRE(dynamic.exitCode == 0);
+    std::smatch match;
+    static const std::regex kNeeded(R"(\(NEEDED\)\s+Shared library: \[([^\]]+)\])");
+    for (auto it = std::sregex_iterator(dynamic.output.begin(), dynamic.output.end(), kNeeded);
+         it != std::sregex_iterator(); ++it)
+      needed.insert((*it)[1].str());
+  }
+  REQUIRE(needed.count("libkubecensus-core.so.0"));
+  needed.erase("libkubecensus-core.so.0");
+  for (const std::string& library : needed) {
+    RunResult owner = run("/usr/bin/dpkg", {"-S", "*-linux-gnu/" + library});  // this architecture
+    INFO(library << ": " << owner.output);
+    REQUIRE(owner.exitCode == 0);
+    const std::string package = owner.output.substr(0, owner.output.find(':'));
+    CHECK((listed.count(package) || base.count(package)));
+  }
 }
