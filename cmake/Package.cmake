@@ -11,21 +11,28 @@ set(pkg ${PROJECT_SOURCE_DIR}/packaging)
 
 # What only a system installation has (configuration in /etc, the systemd unit) is in the
 # <name>-system components, so `cmake --install --component agent` into a prefix stays there.
+# EXCLUDE_FROM_ALL: a plain `cmake --install` never writes to /etc; CPack installs by component.
+set(agent_state_files "salt cluster-id outbox.db outbox.db-wal outbox.db-shm status.json")
+set(collector_state_files "kubecensus.db kubecensus.db-wal kubecensus.db-shm accounts.db accounts.db-wal accounts.db-shm")
 foreach(component agent collector)
-  install(FILES ${pkg}/debian/${component}.yaml DESTINATION /etc/kubecensus COMPONENT ${component}-system)
+  install(FILES ${pkg}/debian/${component}.yaml DESTINATION /etc/kubecensus COMPONENT ${component}-system
+    EXCLUDE_FROM_ALL)
   install(FILES ${pkg}/systemd/kubecensus-${component}.service DESTINATION lib/systemd/system
-    COMPONENT ${component}-system)
+    COMPONENT ${component}-system EXCLUDE_FROM_ALL)
   install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/configuration.md
     ${PROJECT_SOURCE_DIR}/docs/privacy.md DESTINATION share/doc/kubecensus-${component}
-    COMPONENT ${component}-system)
+    COMPONENT ${component}-system EXCLUDE_FROM_ALL)
   set(UNIT kubecensus-${component})
-  configure_file(${pkg}/debian/prerm.in ${PROJECT_BINARY_DIR}/debian/${component}/prerm @ONLY
-    FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+  set(STATE_FILES ${${component}_state_files})
+  foreach(script prerm postinst postrm)
+    configure_file(${pkg}/debian/${script}.in ${PROJECT_BINARY_DIR}/debian/${component}/${script} @ONLY
+      FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+  endforeach()
   file(WRITE ${PROJECT_BINARY_DIR}/debian/${component}/conffiles "/etc/kubecensus/${component}.yaml\n")
   string(TOUPPER ${component} C)
   set(CPACK_DEBIAN_${C}_PACKAGE_CONTROL_EXTRA
-    ${PROJECT_BINARY_DIR}/debian/${component}/conffiles ${pkg}/debian/postinst
-    ${PROJECT_BINARY_DIR}/debian/${component}/prerm ${pkg}/debian/postrm)
+    ${PROJECT_BINARY_DIR}/debian/${component}/conffiles ${PROJECT_BINARY_DIR}/debian/${component}/postinst
+    ${PROJECT_BINARY_DIR}/debian/${component}/prerm ${PROJECT_BINARY_DIR}/debian/${component}/postrm)
   set(CPACK_DEBIAN_${C}_PACKAGE_DEPENDS "kubecensus-common (= ${PROJECT_VERSION}), passwd")
 endforeach()
 install(FILES ${pkg}/../README.md DESTINATION share/doc/kubecensus-common COMPONENT core)

@@ -99,15 +99,25 @@ TEST_CASE("debian packages: installed with dpkg, the installed binaries work, pu
     CHECK_THAT(active.body, Catch::Contains("\"clusters\":1"));
   }
 
+  // Installing the same packages again runs the upgrade path of the maintainer scripts.
+  RunResult again = run("/usr/bin/dpkg", install, {}, std::chrono::seconds(120));
+  INFO(again.output);
+  CHECK(again.exitCode == 0);
+
+  // Purging removes the packages' own state, never someone else's file beside it.
+  const std::string foreign = "/var/lib/kubecensus/not-from-a-package";
+  std::ofstream(foreign) << "kept";
   std::vector<std::string> remove{"--purge"};
   remove.insert(remove.end(), kPackages.begin(), kPackages.end());
   RunResult purged = run("/usr/bin/dpkg", remove, {}, std::chrono::seconds(120));
   INFO(purged.output);
   CHECK(purged.exitCode == 0);
-  for (const char* gone : {"/usr/bin/kubecensus-agent", "/usr/bin/kubecensus-collector",
-                           "/usr/lib/kubecensus", "/usr/lib/libkubecensus-core.so.0", "/etc/kubecensus",
-                           "/var/lib/kubecensus", "/usr/include/kubecensus"})
+  for (const char* gone :
+       {"/usr/bin/kubecensus-agent", "/usr/bin/kubecensus-collector", "/usr/lib/kubecensus",
+        "/usr/lib/libkubecensus-core.so.0", "/etc/kubecensus", "/usr/include/kubecensus"})
     CHECK_FALSE(fs::exists(gone));
+  CHECK(fs::exists(foreign));
+  fs::remove_all("/var/lib/kubecensus");
   CHECK(getpwnam("kubecensus") == nullptr);
 }
 

@@ -194,11 +194,28 @@ TEST_CASE("kubernetes manifests: locked-down pods with resources, and configs th
     std::ofstream(path) << config;
     RunResult checked =
         run(component == "agent" ? agentBinary() : collectorBinary(), {"--check-config", "--config", path},
-            {{"KUBECENSUS_COLLECTOR_URL", "https://census.example.com"}});
+            {{"COLLECTOR_URL", "https://census.example.com"}});
     INFO(config << "\n" << checked.output);
     CHECK(checked.exitCode == 0);
   }
+  // Namespaces are written in the objects, not set by the kustomization (which would move the
+  // opt-out Role out of kube-system, where the ConfigMap it grants is).
+  for (const std::string component : {"agent", "collector"}) {
+    const YAML::Node kustomization = YAML::LoadFile(
+        std::string(KUBECENSUS_SOURCE_DIR) + "/packaging/kubernetes/" + component + "/kustomization.yaml");
+    CHECK_FALSE(kustomization["namespace"]);
+    for (const YAML::Node& doc : kustomized(component)) {
+      const std::string kind = doc["kind"].as<std::string>();
+      if (kind == "Namespace" || kind == "ClusterRole" || kind == "ClusterRoleBinding") continue;
+      INFO(component << " " << kind << " " << doc["metadata"]["name"].as<std::string>());
+      REQUIRE(doc["metadata"]["namespace"]);
+      CHECK(doc["metadata"]["namespace"].as<std::string>() ==
+            (kind.rfind("Role", 0) == 0 ? "kube-system" : "kubecensus"));
+    }
+  }
   const YAML::Node collector = findKind(kustomized("collector"), "Deployment")["spec"]["template"]["spec"];
   CHECK(collector["containers"][0]["readinessProbe"]["httpGet"]["path"].as<std::string>() == "/readyz");
-  CHECK(collector["containers"][0]["livenessProbe"]["httpGet"]["path"].as<std::string>() == "/healthz");
+  // Liveness must not depend on the database: /version answers whatever PostgreSQL does.
+  CHECK(collector["containers"][0]["livenessProbe"]["httpGet"]["path"].as<std::string>() == "/version");
+  CHECK(collector["containers"][0]["startupProbe"]["httpGet"]["path"].as<std::string>() == "/version");
 }

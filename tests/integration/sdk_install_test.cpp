@@ -90,11 +90,17 @@ TEST_CASE("sdk: a program embedding the agent through the installed SDK reports 
   REQUIRE(collector.reports().size() == 1);
   CHECK_THAT(collector.reports()[0].report, Catch::Contains("example.com/managed-databases"));
 
-  RunResult refused = run(program, {collector.url(), "--set", "agent.level=bogus"}, agentEnvironment());
+  RunResult refused =
+      run(program,
+          {collector.url(), "--set", "agent.level=bogus", "--set", "agent.state_dir=" + work.file("state")},
+          agentEnvironment());
   CHECK(refused.exitCode == 2);
   CHECK_THAT(refused.output, Catch::Contains("agent.level") && Catch::Contains("configuration has problems"));
-  RunResult off = run(program, {collector.url()}, agentEnvironment({{"DO_NOT_TRACK", "1"}}));
+  const std::string untouched = work.file("untouched");
+  RunResult off = run(program, {collector.url(), "--set", "agent.state_dir=" + untouched},
+                      agentEnvironment({{"DO_NOT_TRACK", "1"}}));
   CHECK(off.exitCode == 0);
   CHECK_THAT(off.output, Catch::Contains("usage reporting is off: DO_NOT_TRACK is set"));
+  CHECK_FALSE(fs::exists(untouched));  // switched off: not even a salt was written
   CHECK(collector.reports().size() == 1);
 }

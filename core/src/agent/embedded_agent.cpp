@@ -23,8 +23,15 @@ EmbeddedAgent::EmbeddedAgent(const std::vector<std::string>& flags) : parts_(std
   const Options& options = parts_->startup->validated().section("agent");
   parts_->log = std::make_unique<Logger>(
       "kubecensus", parseLogLevel(options.getString("log_level")).value_or(LogLevel::Info));
-  parts_->runtime = std::make_unique<agent::AgentRuntime>(parts_->startup->validated(),
-                                                          parts_->startup->registry(), *parts_->log);
+}
+
+// Made on first use, after the user's opt-outs were asked: until then nothing is written
+// (no salt, no state directory) and the API server is not called.
+agent::AgentRuntime& EmbeddedAgent::runtime() {
+  if (!parts_->runtime)
+    parts_->runtime = std::make_unique<agent::AgentRuntime>(parts_->startup->validated(),
+                                                            parts_->startup->registry(), *parts_->log);
+  return *parts_->runtime;
 }
 
 EmbeddedAgent::~EmbeddedAgent() {
@@ -33,19 +40,21 @@ EmbeddedAgent::~EmbeddedAgent() {
 
 std::optional<std::string> EmbeddedAgent::disabledBecause() {
   if (auto reason = agent::reportingDisabled(parts_->startup->validated().section("agent"))) return reason;
-  return parts_->runtime->clusterOptOut();
+  return runtime().clusterOptOut();
 }
 
 Report EmbeddedAgent::collect(const std::vector<Extension>& extensions) {
-  return parts_->runtime->collect(extensions);
+  if (auto reason = agent::reportingDisabled(parts_->startup->validated().section("agent")))
+    throw std::logic_error("reporting is disabled (" + *reason + "): nothing may be collected");
+  return runtime().collect(extensions);
 }
 
 bool EmbeddedAgent::deliver(const Report& report) {
-  return parts_->runtime->deliver(report);
+  return runtime().deliver(report);
 }
 
-const std::string& EmbeddedAgent::clusterID() const {
-  return parts_->runtime->clusterID();
+const std::string& EmbeddedAgent::clusterID() {
+  return runtime().clusterID();
 }
 
 }  // namespace kubecensus

@@ -224,12 +224,15 @@ std::string defaultPluginDirectory() {
   // Next to the core library this code is in (lib/ -> lib/kubecensus/plugins), so a program
   // that embeds the agent finds the plugins installed with it wherever the program lives.
   // Linked into an executable instead (the unit tests), next to the executable's ../lib.
+  // (For code in the main program dladdr names argv[0], which may be relative or a bare name
+  // found on PATH; only a shared object's name is a path the loader resolved.)
   Dl_info self{};
   std::error_code error;
   const fs::path executable = fs::read_symlink("/proc/self/exe", error);
   if (::dladdr(reinterpret_cast<void*>(&defaultPluginDirectory), &self) != 0 && self.dli_fname != nullptr) {
-    const fs::path library = fs::weakly_canonical(self.dli_fname, error);
-    if (!error && library != executable) return (library.parent_path() / "kubecensus" / "plugins").string();
+    const fs::path library(self.dli_fname);
+    if (library.is_absolute() && library.filename().string().find(".so") != std::string::npos)
+      return (fs::weakly_canonical(library, error).parent_path() / "kubecensus" / "plugins").string();
   }
   if (executable.empty()) throw PluginError("cannot find the running executable through /proc/self/exe");
   return (executable.parent_path() / ".." / "lib" / "kubecensus" / "plugins").lexically_normal().string();

@@ -1,7 +1,7 @@
 // The agent inside another program: an operator or product that reports its own usage
 // (examples/embed). Configured exactly as kubecensus-agent is — the same flags, files and keys
 // — it collects a report when asked and hands it to the configured sinks. Scheduling, the
-// outbox and retries stay with the caller.
+// outbox and retries stay with the caller. One thread at a time: it is not thread-safe.
 #pragma once
 
 #include <memory>
@@ -13,13 +13,18 @@
 
 namespace kubecensus {
 
+namespace agent {
+class AgentRuntime;
+}
+
 class EmbeddedAgent {
  public:
   // `flags`: what kubecensus-agent takes, e.g. {"--config", "/etc/my-operator/census.yaml",
-  // "--set", "agent.level=minimal", "--database", "https://census.example.com"}. Throws
-  // std::invalid_argument when the configuration has problems (each is printed on stderr with
-  // its file:line:key, as kubecensus-agent --check-config does), std::runtime_error when a
-  // plugin cannot start.
+  // "--set", "agent.level=minimal", "--database", "https://census.example.com"}. Throws an
+  // std::exception saying what is wrong: for a configuration with problems (each printed on
+  // stderr with its file:line:key, as kubecensus-agent --check-config does), an unknown flag or
+  // an unreadable file. Nothing is written and the cluster is not contacted until the first
+  // report (or disabledBecause(), which may ask the cluster's opt-out ConfigMap).
   explicit EmbeddedAgent(const std::vector<std::string>& flags);
   ~EmbeddedAgent();
   EmbeddedAgent(const EmbeddedAgent&) = delete;
@@ -30,7 +35,8 @@ class EmbeddedAgent {
   // when it says off, send nothing.
   std::optional<std::string> disabledBecause();
 
-  // One pass of the configured sources at the configured privacy level. `extensions`: facts
+  // One pass of the configured sources at the configured privacy level (std::logic_error when
+  // the user switched reporting off: ask disabledBecause() first). `extensions`: facts
   // only the embedding program knows ("example.com/managed-databases": "3"), held to the rules
   // of any source's extensions (qualified names, short values; docs/privacy.md).
   Report collect(const std::vector<Extension>& extensions = {});
@@ -38,9 +44,10 @@ class EmbeddedAgent {
   // Hands the report to every configured sink now; true when every one delivered it.
   bool deliver(const Report& report);
 
-  const std::string& clusterID() const;
+  const std::string& clusterID();
 
  private:
+  agent::AgentRuntime& runtime();
   struct Parts;
   std::unique_ptr<Parts> parts_;
 };
