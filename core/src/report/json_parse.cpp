@@ -16,7 +16,9 @@ namespace {
 // memory and time (and stack in any recursive consumer downstream).
 constexpr std::size_t kMaxDepth = 64;
 
-bool isJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool isJsonSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // Error text echoes input bytes; keep it printable ASCII so it is safe in logs and in a JSON
 // error response (nlohmann's "last read" can hold invalid UTF-8).
@@ -77,9 +79,7 @@ bool prescan(std::string_view text, bool allowTrailingCommas, std::string& rewri
     }
     if (isJsonSpace(c)) continue;
     switch (c) {
-      case '"':
-        inString = true;
-        break;
+      case '"': inString = true; break;
       case '[':
       case '{':
         if (++depth > kMaxDepth) {
@@ -103,8 +103,7 @@ bool prescan(std::string_view text, bool allowTrailingCommas, std::string& rewri
           }
         }
         break;
-      default:
-        break;
+      default: break;
     }
     lastToken = c;
   }
@@ -127,6 +126,8 @@ std::string_view nlohmannDetail(std::string_view what) {
 class DocumentBuilder : public nlohmann::json_sax<nlohmann::json> {
  public:
   nlohmann::json& document() { return document_; }
+  // The path of a name the text gave twice in one object ("nodes[3].id"), or empty.
+  const std::string& duplicateKey() const { return duplicate_; }
   std::size_t errorByte() const { return errorByte_; }
   const std::string& errorText() const { return errorText_; }
 
@@ -139,6 +140,12 @@ class DocumentBuilder : public nlohmann::json_sax<nlohmann::json> {
   bool binary(binary_t& value) override { return add(nlohmann::json::binary(std::move(value))); }
   bool start_object(std::size_t /*size*/) override { return open(nlohmann::json::object()); }
   bool key(string_t& key) override {
+    // A name twice in one object: parsers disagree on which value counts (nlohmann keeps the
+    // last, others the first), so a report saying two things at once is refused.
+    if (open_.back()->contains(key)) {
+      duplicate_ = pathHere() + (pathHere().empty() ? "" : ".") + key;
+      return false;
+    }
     key_ = std::move(key);
     return true;
   }
@@ -164,7 +171,7 @@ class DocumentBuilder : public nlohmann::json_sax<nlohmann::json> {
       parent.push_back(std::move(value));
       return &parent.back();
     }
-    nlohmann::json& slot = parent[key_];  // a repeated key keeps the last value, as json::parse
+    nlohmann::json& slot = parent[key_];  // new: key() refused a repeated one
     slot = std::move(value);
     return &slot;
   }
@@ -173,17 +180,32 @@ class DocumentBuilder : public nlohmann::json_sax<nlohmann::json> {
     return true;
   }
   bool open(nlohmann::json&& container) {
+    std::string segment;
+    if (!open_.empty())
+      segment = open_.back()->is_array() ? "[" + std::to_string(open_.back()->size()) + "]" : key_;
     open_.push_back(place(std::move(container)));
+    segments_.push_back(std::move(segment));
     return true;
   }
   bool close() {
     open_.pop_back();
+    segments_.pop_back();
     return true;
+  }
+  // Where the innermost open container is, as a field path.
+  std::string pathHere() const {
+    std::string path;
+    for (std::size_t i = 1; i < segments_.size(); ++i)
+      path +=
+          (path.empty() || (!segments_[i].empty() && segments_[i].front() == '[') ? "" : ".") + segments_[i];
+    return path;
   }
 
   nlohmann::json document_;
   std::vector<nlohmann::json*> open_;  // containers being filled; pointers stay valid because
                                        // only the innermost one is ever appended to
+  std::vector<std::string> segments_;  // per open container: its key or [index] in its parent
+  std::string duplicate_;
   std::string key_;
   std::size_t errorByte_ = 0;
   std::string errorText_;
@@ -196,6 +218,8 @@ nlohmann::json parseJson(std::string_view text, bool allowTrailingCommas) {
   const std::string_view input = prescan(text, allowTrailingCommas, rewritten) ? rewritten : text;
   DocumentBuilder builder;
   if (nlohmann::json::sax_parse(input.begin(), input.end(), &builder)) return std::move(builder.document());
+  if (!builder.duplicateKey().empty())
+    throw ReportError(builder.duplicateKey(), "appears twice in one object (a name must be unique)");
 
   // errorByte is 1-based: the character the parser stopped at, size()+1 at the end.
   const std::size_t index = builder.errorByte() > 0 ? builder.errorByte() - 1 : 0;
@@ -205,8 +229,9 @@ nlohmann::json parseJson(std::string_view text, bool allowTrailingCommas) {
     std::size_t before = index;
     while (before > 0 && isJsonSpace(input[before - 1])) --before;
     if (before > 0 && input[before - 1] == ',') {
-      throwSyntaxError(text, before - 1,
-                       std::string("trailing comma before '") + input[index] + "' (not allowed in strict JSON)");
+      throwSyntaxError(
+          text, before - 1,
+          std::string("trailing comma before '") + input[index] + "' (not allowed in strict JSON)");
     }
   }
   throwSyntaxError(text, index, printable(nlohmannDetail(builder.errorText())));

@@ -23,7 +23,9 @@ ReportError parseFailure(const std::string& text, bool allowTrailingCommas = fal
   return ReportError("", "unreachable");
 }
 
-std::string nested(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+std::string nested(std::size_t depth) {
+  return std::string(depth, '[') + std::string(depth, ']');
+}
 
 }  // namespace
 
@@ -33,7 +35,6 @@ TEST_CASE("parseJson parses what nlohmann parses", "[report][json]") {
   CHECK(parseJson(text) == nlohmann::json::parse(text));
   CHECK(parseJson(" [ ] ") == nlohmann::json::array());
   CHECK(parseJson("\"scalar\"") == "scalar");
-  CHECK(parseJson(R"({"k": 1, "k": 2})")["k"] == 2);  // a repeated key keeps the last value
   const std::string seed = kctest::fixture("seeds/spartakus-v1.json");
   CHECK(parseJson(seed) == nlohmann::json::parse(seed));
 }
@@ -137,4 +138,24 @@ TEST_CASE("parseJson rejects nesting deeper than 64 levels", "[report][json]") {
   CHECK_THAT(parseFailure(std::string(1 << 20, '['), true).what(), Catch::Contains("deeper than 64"));
   // Brackets inside strings do not count.
   CHECK(parseJson("[\"" + std::string(100, '[') + "\"]").is_array());
+}
+
+TEST_CASE("a name twice in one object is refused, naming where", "[report][json]") {
+  using kubecensus::parseJson;
+  using kubecensus::ReportError;
+  auto failure = [](const std::string& text) -> ReportError {
+    try {
+      parseJson(text);
+    } catch (const ReportError& e) {
+      return e;
+    }
+    FAIL("parsed: " << text);
+    return ReportError("", "");
+  };
+  CHECK(failure(R"({"reportID":"a","reportID":"b"})").field() == "reportID");
+  CHECK(failure(R"({"nodes":[{"id":"x"},{"id":"y","id":"z"}]})").field() == "nodes[1].id");
+  CHECK(failure(R"({"a":{"b":{"c":1,"c":2}}})").field() == "a.b.c");
+  CHECK_FALSE(failure(R"({"a":1,"a":2})").isSyntaxError());
+  // The same name in different objects is fine.
+  CHECK(parseJson(R"({"a":{"x":1},"b":{"x":2},"c":[{"x":3},{"x":4}]})")["c"][1]["x"] == 4);
 }
