@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps configure build run test test-crash clean docs bench demo-data package
+.PHONY: all deps configure build run test test-asan test-crash clean docs bench demo-data package
 
 all: build
 
@@ -21,6 +21,15 @@ run: build
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+
+# The whole suite built with AddressSanitizer + UndefinedBehaviorSanitizer (and LeakSanitizer)
+# in build-asan/: any report fails the test that triggered it (docs/reliability.md).
+test-asan: deps
+	@cmake -S . -B build-asan $(CMAKE_FLAGS) -DKUBECENSUS_SANITIZE=ON >/dev/null
+	@cmake --build build-asan -j$(JOBS)
+	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j$(JOBS)
 
 # kill -9 of the agent at 200 random moments: no report it kept is lost or stored twice.
 test-crash: build

@@ -29,8 +29,18 @@ void installInto(const std::string& prefix) {
 std::string buildExample(const std::string& name, const std::string& prefix, const TempDir& work) {
   const std::string dir = work.file(name);
   RunResult configured = run(KUBECENSUS_CMAKE,
-                             {"-S", std::string(KUBECENSUS_SOURCE_DIR) + "/examples/" + name, "-B", dir,
-                              "-DCMAKE_PREFIX_PATH=" + prefix, "-DCMAKE_BUILD_TYPE=RelWithDebInfo"},
+                             {
+                                 "-S",
+                                 std::string(KUBECENSUS_SOURCE_DIR) + "/examples/" + name,
+                                 "-B",
+                                 dir,
+                                 "-DCMAKE_PREFIX_PATH=" + prefix,
+                                 "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
+#ifdef __SANITIZE_ADDRESS__
+                                 // make test-asan: the core is instrumented, so must be what loads it
+                                 "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined",
+#endif
+                             },
                              {}, std::chrono::seconds(120));
   INFO(configured.output);
   REQUIRE(configured.exitCode == 0);

@@ -26,6 +26,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -114,7 +115,13 @@ class FakeHttpServer {
     server_->start();
   }
 
-  ~FakeHttpServer() { server_->stopAll(true); }
+  ~FakeHttpServer() {
+    server_->stopAll(true);
+    // stopAll does not wait for handlers still running (a test's deliberately slow one); if the
+    // process ended meanwhile they would use what static destruction freed.
+    for (int i = 0; i < 500 && server_->currentConnections() > 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 
   std::string url() const { return scheme_ + "://127.0.0.1:" + std::to_string(port_); }
   std::uint16_t port() const { return port_; }
