@@ -131,8 +131,10 @@ TEST_CASE("packaging/runtime-packages names the package of every library the bin
   }
   // Essential in every Debian system, so never listed.
 #ifdef __SANITIZE_ADDRESS__
-  // make test-asan: the sanitizer runtimes too.
-  const std::set<std::string> base = {"libc6", "libstdc++6", "libgcc-s1", "libasan8", "libubsan1"};
+  // make test-asan: the sanitizer runtimes too, and two libraries a sanitized link names
+  // directly that are otherwise reached through Poco's packages (libpocoxml80, libpocofoundation80).
+  const std::set<std::string> base = {"libc6",     "libstdc++6", "libgcc-s1", "libasan8",
+                                      "libubsan1", "libexpat1",  "libpcre3"};
 #else
   const std::set<std::string> base = {"libc6", "libstdc++6", "libgcc-s1"};
 #endif
