@@ -21,6 +21,10 @@ struct RawAnswer {
   int status = 0;  // 0: the server closed the connection without an answer
   std::string headers;
   std::string body;
+  // The whole body as Content-Length announced it arrived. A server that closes a connection
+  // with request bytes still unread makes the kernel send a reset, which may discard the end
+  // of an answer already sent; then only the status line is judged.
+  bool complete = false;
 };
 
 // Sends `bytes` as they are on a new connection and reads one answer (or the close).
@@ -56,6 +60,9 @@ RawAnswer sendRaw(unsigned short port, const std::string& bytes, bool halfClose 
   const auto end = received.find("\r\n\r\n");
   answer.headers = received.substr(0, end);
   if (end != std::string::npos) answer.body = received.substr(end + 4);
+  const auto length = answer.headers.find("Content-Length: ");
+  answer.complete =
+      length != std::string::npos && answer.body.size() == std::stoul(answer.headers.substr(length + 16));
   return answer;
 }
 
@@ -110,7 +117,9 @@ std::vector<Case> hostileCases() {
       {"a body larger than Content-Length (the rest is a bad next request)",
        post(reports, "{}") + "GARBAGE-AFTER-THE-BODY\r\n\r\n",
        {422, 400}},
-      {"oversized body (2 MiB)", post(reports, std::string(2 << 20, ' ')), {413}},
+      // 413 comes before the body is read; closing on the unread rest may reset the connection
+      // before the answer is read (0).
+      {"oversized body (2 MiB)", post(reports, std::string(2 << 20, ' ')), {413, 0}},
       {"chunked: a chunk size that is not hex",
        "POST /api/v2/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: "
        "chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
@@ -244,7 +253,7 @@ TEST_CASE(
     RawAnswer answer = sendRaw(collector.port(), c.request);
     INFO(c.name << " -> " << answer.status << "\n" << answer.headers << "\n" << answer.body.substr(0, 300));
     CHECK(std::find(c.statuses.begin(), c.statuses.end(), answer.status) != c.statuses.end());
-    if (answer.status >= 400 && !answer.body.empty() &&
+    if (answer.status >= 400 && answer.complete &&
         answer.headers.find("application/json") != std::string::npos) {
       const json error = json::parse(answer.body, nullptr, false);
       CHECK(error.contains("error"));
