@@ -2,9 +2,9 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
+#include "dashboard_routes.h"
 #include "embedded_files.h"
 #include "kubecensus/util/hmac.h"
-#include "stats_routes.h"
 
 namespace kubecensus::server {
 namespace {

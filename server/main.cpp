@@ -9,6 +9,7 @@
 #include "api_error.h"
 #include "bundle_import.h"
 #include "collector_options.h"
+#include "dashboard_routes.h"
 #include "demo_history.h"
 #include "http_server.h"
 #include "ingestor.h"

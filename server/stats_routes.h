@@ -17,7 +17,4 @@ struct StatsSettings {
 // first storage that keeps statistics.
 std::vector<Route> statsRoutes(Ingestor& ingestor, const StatsSettings& settings);
 
-// GET / and the dashboard's assets, compiled into the binary (server/dashboard/).
-std::vector<Route> dashboardRoutes();
-
 }  // namespace kubecensus::server

@@ -94,7 +94,7 @@ json validReport(int serial) {
           {"clusterID", "c0ffee00-0000-4000-8000-00000000000a"}};
 }
 
-// The valid report with one field replaced (or removed, with null when `remove`).
+// The valid report with one field set to `value`.
 std::string withField(const std::string& key, const json& value) {
   json report = validReport(999);
   report[key] = value;

@@ -145,12 +145,8 @@ void PostgresStorage::backfillStatistics() {
       if (!chunk.isNull(r, 5)) from = chunk.value(r, 5);
       stored.push_back({chunk.value(r, 2), std::stoll(chunk.value(r, 3)), chunk.value(r, 4), from});
     }
-    stats::DecodedBatch batch = stats::decodeStored(stored);
-    unreadable += batch.unreadable;
-    std::vector<const Report*> reports;
-    for (const Report& report : batch.reports) reports.push_back(&report);
     PgRollupStore rollup(db);
-    stats::rollUp(rollup, reports);
+    unreadable += stats::rollUpStored(rollup, stored);
     const int last = chunk.rows() - 1;
     db.exec("UPDATE stats_backfill SET next_at = $1, next_id = $2",
             {chunk.value(last, 0).c_str(), chunk.value(last, 1).c_str()});
@@ -159,10 +155,7 @@ void PostgresStorage::backfillStatistics() {
     return true;
   })) {
   }
-  if (unreadable > 0)
-    std::cerr
-        << "PostgreSQL: " << unreadable
-        << " stored reports could not be read back and are left out of the statistics (they stay stored)\n";
+  stats::warnUnreadable("PostgreSQL", unreadable);
 }
 
 PostgresStorage::~PostgresStorage() = default;

@@ -112,22 +112,15 @@ void SqliteStorage::backfillStatistics() {
       transaction.commit();
       break;
     }
-    stats::DecodedBatch batch = stats::decodeStored(stored);
-    unreadable += batch.unreadable;
-    std::vector<const Report*> reports;
-    for (const Report& report : batch.reports) reports.push_back(&report);
     SqliteRollupStore rollup(*db_);
-    stats::rollUp(rollup, reports);
+    unreadable += stats::rollUpStored(rollup, stored);
     Statement advance(db_->handle(), "UPDATE stats_backfill SET next_id = ?1");
     advance.bind(1, next);
     advance.step();
     transaction.commit();
     progress.set(static_cast<std::size_t>(next - first));
   }
-  if (unreadable > 0)
-    std::cerr
-        << db_->path() << ": " << unreadable
-        << " stored reports could not be read back and are left out of the statistics (they stay stored)\n";
+  stats::warnUnreadable(db_->path(), unreadable);
 }
 
 WriteResult SqliteStorage::write(const std::vector<const Report*>& batch) {

@@ -20,11 +20,14 @@ struct StoredReport {
   std::optional<std::string> receivedFrom;
 };
 
-// The stored reports that can be read back (the others are counted in `unreadable`).
-struct DecodedBatch {
-  std::vector<Report> reports;
-  std::size_t unreadable = 0;
-};
-DecodedBatch decodeStored(const std::vector<StoredReport>& stored);
+class RollupStore;
+
+// Reads the stored reports back and rolls them up into `store` (inside the caller's
+// transaction); returns how many could not be read back (they stay stored, left out of the
+// statistics).
+std::size_t rollUpStored(RollupStore& store, const std::vector<StoredReport>& stored);
+
+// Says on stderr how many stored reports of `where` the backfill left out, if any.
+void warnUnreadable(const std::string& where, std::size_t unreadable);
 
 }  // namespace kubecensus::stats
