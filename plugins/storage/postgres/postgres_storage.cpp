@@ -1,7 +1,6 @@
 #include "postgres_storage.h"
 
 #include <algorithm>
-#include <iostream>
 #include <set>
 
 #include "kubecensus/report/formats.h"

@@ -1,6 +1,5 @@
 #include "sqlite_storage.h"
 
-#include <iostream>
 #include <stdexcept>
 
 #include "kubecensus/report/formats.h"
