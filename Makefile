@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps configure build run test test-asan test-crash clean docs bench demo-data package
+.PHONY: all deps configure build run test test-asan test-crash fuzz clean docs bench demo-data package
 
 all: build
 
@@ -30,6 +30,11 @@ test-asan: deps
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j$(JOBS)
+
+# libFuzzer targets (tests/fuzz) built with clang-14 in build-fuzz/, each run FUZZ_SECONDS (60):
+# executions and coverage per target; a crash fails it (docs/reliability.md#fuzzing).
+fuzz:
+	@scripts/fuzz
 
 # kill -9 of the agent at 200 random moments: no report it kept is lost or stored twice.
 test-crash: build

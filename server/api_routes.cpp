@@ -17,6 +17,7 @@
 #include "kubecensus/util/logger.h"
 #include "kubecensus/util/shutdown.h"
 #include "kubecensus/version.h"
+#include "memory_budget.h"
 #include "metrics.h"
 #include "request_body.h"
 
@@ -63,11 +64,18 @@ void deleteCluster(Ingestor& ingestor, const std::string& path, Poco::Net::HTTPS
   sendJson(response, 200, answer.dump());
 }
 
-// Parses a body into reports, turning format errors into 400 (syntax) or 422 (schema).
+MemoryBudget::Reservation reserveMemory(const ApiSettings& settings) {
+  return settings.memory ? settings.memory->reserve() : MemoryBudget::Reservation();
+}
+
+// Parses a body into reports, turning format errors into 400 (syntax) or 422 (schema), and a
+// document with more values than any report into 413.
 template <class Decode>
 auto decode(const std::string& body, bool lenient, Decode&& decodeJson) {
   try {
     return decodeJson(parseJson(body, lenient));
+  } catch (const JsonTooLargeError& e) {
+    throw ApiError(413, e.what());
   } catch (const ReportError& e) {
     throw ApiError(e.isSyntaxError() ? 400 : 422, e.what(), e.field());
   }
@@ -77,7 +85,8 @@ auto decode(const std::string& body, bool lenient, Decode&& decodeJson) {
 void postLegacy(Ingestor& ingestor, const ApiSettings& settings, AccessControl& access,
                 const std::string& account, Poco::Net::HTTPServerRequest& request,
                 Poco::Net::HTTPServerResponse& response) {
-  std::string body = readJsonBody(request, settings.maxBodyBytes, settings.maxDecompressedBytes);
+  MemoryBudget::Reservation memory = reserveMemory(settings);
+  std::string body = readJsonBody(request, settings.maxBodyBytes, settings.maxDecompressedBytes, memory);
   ReportFormat format = ReportFormat::SpartakusV1;
   TectonicAccount sent;
   // Lenient about a trailing comma only here: the tectonic README's own example has one.
@@ -103,7 +112,8 @@ void postLegacy(Ingestor& ingestor, const ApiSettings& settings, AccessControl& 
 
 void postReports(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTTPServerRequest& request,
                  Poco::Net::HTTPServerResponse& response) {
-  std::string body = readJsonBody(request, settings.maxBodyBytes, settings.maxDecompressedBytes);
+  MemoryBudget::Reservation memory = reserveMemory(settings);
+  std::string body = readJsonBody(request, settings.maxBodyBytes, settings.maxDecompressedBytes, memory);
   std::vector<Report> reports = decode(body, false, [](const nlohmann::json& json) {
     std::vector<Report> parsed;
     if (!json.is_array()) {
@@ -133,9 +143,10 @@ void postReports(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTT
 
 void postBundle(Ingestor& ingestor, const ApiSettings& settings, Poco::Net::HTTPServerRequest& request,
                 Poco::Net::HTTPServerResponse& response) {
-  const std::string body = readBundleBody(request, settings.maxBundleBytes);
+  MemoryBudget::Reservation memory = reserveMemory(settings);
+  const std::string body = readBundleBody(request, settings.maxBundleBytes, memory);
   BundleImport result =
-      importBundle(ingestor, body, settings.maxBundleBytes * 8, receivedFrom(request, settings));
+      importBundle(ingestor, body, settings.maxBundleBytes * 8, receivedFrom(request, settings), {}, &memory);
   nlohmann::json answer{
       {"reports", result.reports}, {"accepted", result.accepted}, {"duplicates", result.duplicates}};
   if (!result.refused.empty()) answer["refused"] = result.refused;  // the rest is stored: still 202

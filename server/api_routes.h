@@ -21,6 +21,7 @@ namespace kubecensus::server {
 
 class AccessControl;
 class Ingestor;
+class MemoryBudget;
 class Metrics;
 
 using Handler = std::function<void(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse&)>;
@@ -38,6 +39,8 @@ struct ApiSettings {
   std::uint64_t maxBundleBytes = 64 << 20;                 // inflated: 8 times as much
   TrustedProxies trustedProxies;                           // whose X-Forwarded-For is believed
   AddressPolicy addressPolicy = AddressPolicy::Truncated;  // what receivedFrom keeps
+  MemoryBudget* memory =
+      nullptr;  // what bodies may hold at once (collector.max_inflight_memory); null: no limit
 };
 
 // The collector's HTTP API: POST /api/v1 (Spartakus record or tectonic payload, 204),

@@ -17,13 +17,19 @@ constexpr std::size_t kBatch = 500;
 
 BundleImport importBundle(Ingestor& ingestor, const std::string& bytes, std::uint64_t maxInflatedBytes,
                           const std::string& receivedFrom,
-                          const std::function<void(std::size_t, std::size_t)>& progress) {
+                          const std::function<void(std::size_t, std::size_t)>& progress,
+                          MemoryBudget::Reservation* memory) {
   std::vector<std::string> lines;
+  std::size_t inflated = 0;
   try {
-    lines = readBundle(bytes, maxInflatedBytes);
+    lines = readBundle(bytes, maxInflatedBytes, nullptr, [&](std::size_t size) {
+      inflated = size;
+      if (memory) memory->growTo(bytes.size() + 2 * size);  // the text, then its lines
+    });
   } catch (const BundleError& e) {
     throw ApiError(e.tooLarge() ? 413 : 400, e.what());
   }
+  if (memory) memory->growTo(bytes.size() + 4 * inflated);  // and the reports decoded from them
   std::vector<Report> reports;
   reports.reserve(lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "ingestor.h"
+#include "memory_budget.h"
 
 namespace kubecensus::server {
 
@@ -25,9 +26,11 @@ struct BundleImport {
 // the bundle again completes it, as stored reports count as duplicates). A report a storage
 // refuses for good (BigQuery's schema rules) does not stop the rest: it is listed in `refused`
 // by its place in the bundle (the API answers 202 with them). `progress` is called
-// with (done, total) after every batch.
+// with (done, total) after every batch. `memory`, if given, grows as the bundle inflates and
+// then holds what its lines and reports cost (about 4 times the inflated size).
 BundleImport importBundle(Ingestor& ingestor, const std::string& bytes, std::uint64_t maxInflatedBytes,
                           const std::string& receivedFrom,
-                          const std::function<void(std::size_t, std::size_t)>& progress = {});
+                          const std::function<void(std::size_t, std::size_t)>& progress = {},
+                          MemoryBudget::Reservation* memory = nullptr);
 
 }  // namespace kubecensus::server

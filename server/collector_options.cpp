@@ -26,6 +26,11 @@ ProgramSpec collectorProgram() {
             "largest bundle POST /api/v2/bundles accepts (and 8 times that inflated)", 0},
            {"max_decompressed_size", OptionType::Size, "16MiB",
             "largest body a gzip request may inflate to; beyond it 413 (a gzip bomb stops there)", 0},
+           {"max_inflight_memory", OptionType::Size, "256MiB",
+            "memory the request bodies being handled may hold at once, raw, inflated and parsed (estimated "
+            "as they are read); beyond it a request waits up to a second, then gets 503 with Retry-After, "
+            "and one that could never fit gets 413 (docs/reliability.md#resource-bounds)",
+            0},
            {"threads", OptionType::Integer, "16", "HTTP worker threads", 0},
            {"trusted_proxies", OptionType::List, "",
             "addresses or CIDR ranges of load balancers whose X-Forwarded-For names the client "

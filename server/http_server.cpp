@@ -51,6 +51,11 @@ class RouteHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 
 }  // namespace
 
+Poco::Net::HTTPRequestHandlerFactory* newRouteHandlerFactory(const std::vector<Route>& routes, Logger& log,
+                                                             Metrics* metrics, AddressPolicy logAddress) {
+  return new RouteHandlerFactory(routes, log, metrics, logAddress);
+}
+
 HttpServer::HttpServer(std::vector<Route> routes, const HttpServerSettings& settings, Logger& log,
                        Metrics* metrics)
     : routes_(std::move(routes)), log_(log), metrics_(metrics) {
@@ -80,7 +85,7 @@ HttpServer::HttpServer(std::vector<Route> routes, const HttpServerSettings& sett
   params->setKeepAlive(true);
   params->setServerName("kubecensus-collector");
   server_ = std::make_unique<Poco::Net::HTTPServer>(
-      new RouteHandlerFactory(routes_, log_, metrics_, settings.logAddress), socket, params);
+      newRouteHandlerFactory(routes_, log_, metrics_, settings.logAddress), socket, params);
 }
 
 HttpServer::~HttpServer() = default;

@@ -8,8 +8,9 @@
 #include "api_routes.h"
 
 namespace Poco::Net {
+class HTTPRequestHandlerFactory;
 class HTTPServer;
-}
+}  // namespace Poco::Net
 
 namespace kubecensus::server {
 
@@ -25,6 +26,11 @@ struct HttpServerSettings {
   std::string tlsKeyFile;
   AddressPolicy logAddress = AddressPolicy::Truncated;  // how the access log names the peer
 };
+
+// What answers each request on a connection: dispatch() over `routes`, which must outlive it.
+// HttpServer serves with one; the request-handling fuzz target (tests/fuzz) drives one directly.
+Poco::Net::HTTPRequestHandlerFactory* newRouteHandlerFactory(const std::vector<Route>& routes, Logger& log,
+                                                             Metrics* metrics, AddressPolicy logAddress);
 
 // The Poco HTTP server serving a route table.
 class HttpServer {

@@ -14,21 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string objects(const std::string& resource, const std::string& file) {
-  return TestApiServer::fixtureObjects(resource, "k8s/real/" + file);
-}
-
-// A recorded kind cluster's nodes with k3s' namespaces, pods and /version.
-std::vector<std::string> recordedCluster(std::vector<std::string> extra = {}) {
-  std::vector<std::string> args{
-      "--objects",      objects("nodes", "nodelist-kind-1.20-containerd-3nodes.json"),
-      "--objects",      objects("namespaces", "namespacelist-k3s-1.33.json"),
-      "--objects",      objects("pods", "podlist-k3s-1.33-kube-system.json"),
-      "--version-file", fixturePath("k8s/real/version-k3s-1.33-troubleshoot-wrapped.json")};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return args;
-}
-
 json fixtureJson(const std::string& file) {
   std::ifstream in(fixturePath("k8s/real/" + file));
   return json::parse(in);
@@ -52,7 +37,7 @@ const std::regex kUuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 TEST_CASE(
     "agent run once reports a Kubernetes cluster to the collector, under an ID derived from kube-system") {
-  TestApiServer cluster(recordedCluster());
+  TestApiServer cluster(TestApiServer::recordedCluster());
   Collector collector;
   TempDir work;
   auto runOnce = [&](const std::string& stateDir, std::vector<std::string> extra = {}) {
@@ -116,7 +101,7 @@ TEST_CASE(
 }
 
 TEST_CASE("without read access to kube-system the cluster ID is a random UUID kept in the agent's state") {
-  TestApiServer cluster(recordedCluster({"--forbid", "namespaces"}));
+  TestApiServer cluster(TestApiServer::recordedCluster({"--forbid", "namespaces"}));
   Collector collector;
   TempDir work;
   const std::vector<std::string> args{
@@ -150,7 +135,7 @@ TEST_CASE("without read access to kube-system the cluster ID is a random UUID ke
 
 TEST_CASE("rbac-check names the sections a missing permission leaves out and the rule for each") {
   SECTION("everything allowed") {
-    TestApiServer cluster(recordedCluster());
+    TestApiServer cluster(TestApiServer::recordedCluster());
     RunResult result = runAgent({"rbac-check", "--kubeconfig", cluster.kubeconfig()});
     INFO(result.output);
     CHECK(result.exitCode == 0);
@@ -160,7 +145,7 @@ TEST_CASE("rbac-check names the sections a missing permission leaves out and the
     CHECK_FALSE(contains(result.output, "MISSING"));
   }
   SECTION("pods and jobs forbidden") {
-    TestApiServer cluster(recordedCluster({"--forbid", "pods", "--forbid", "jobs.batch"}));
+    TestApiServer cluster(TestApiServer::recordedCluster({"--forbid", "pods", "--forbid", "jobs.batch"}));
     RunResult result = runAgent({"rbac-check", "--kubeconfig", cluster.kubeconfig()});
     INFO(result.output);
     CHECK(result.exitCode == 1);
@@ -179,7 +164,7 @@ TEST_CASE("rbac-check names the sections a missing permission leaves out and the
 }
 
 TEST_CASE("a kubeconfig naming a context that does not exist stops the agent with exit 1 naming it") {
-  TestApiServer cluster(recordedCluster());
+  TestApiServer cluster(TestApiServer::recordedCluster());
   RunResult result = runAgent({"run", "--once", "--kubeconfig", cluster.kubeconfig(), "--context", "nowhere",
                                "--database", "stdout:"});
   INFO(result.output);

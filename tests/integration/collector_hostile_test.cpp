@@ -8,7 +8,10 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "collector_fixture.h"
 
@@ -325,4 +328,74 @@ TEST_CASE("hostile input: 10,000 nodes in one report, gzipped under the body lim
   CHECK(answer.status == 202);
   REQUIRE(collector.reports().size() == 1);
   CHECK(json::parse(collector.reports()[0].report)["nodes"].size() == 10000);
+}
+
+TEST_CASE(
+    "hostile input: 256 connections at once sending the costliest bodies; memory stays within "
+    "max_inflight_memory and valid reports get through",
+    "[hostile][bounds]") {
+  // Budget 128 MiB here (default 256 MiB) so the bound is tight enough to mean something.
+  Collector collector({"--set", "collector.timeout=2s", "--set", "collector.max_inflight_memory=128MiB"});
+  const std::string reports = "/api/v2/reports";
+  const std::string gzipped = "Content-Encoding: gzip\r\n";
+  auto repeat = [](const std::string& piece, std::size_t times) {
+    std::string out;
+    out.reserve(piece.size() * times);
+    for (std::size_t i = 0; i < times; ++i) out += piece;
+    return out;
+  };
+  // Each is small on the wire and as costly as the limits allow once inflated and parsed.
+  const std::vector<std::string> bodies = {
+      post(reports, gzip("[" + repeat("0,", 8 << 20) + "0]"), gzipped),          // 16 MiB, 8M values
+      post(reports, gzip("[" + repeat("{},", 5 << 20) + "{}]"), gzipped),        // 15 MiB of objects
+      post(reports, gzip("[\"" + std::string(15 << 20, 'a') + "\"]"), gzipped),  // one 15 MiB string
+      post(reports, "[" + repeat("[],", 340'000) + "[]]"),  // 1 MiB as sent: 422 once parsed
+      post("/api/v2/bundles", gzip(std::string(60 << 20, '\n')), "", "application/gzip"),
+  };
+  std::mutex mutex;
+  std::map<int, int> statuses;
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 256; ++i)
+    clients.emplace_back([&, i] {
+      const RawAnswer answer = sendRaw(collector.port(), bodies[static_cast<std::size_t>(i) % bodies.size()]);
+      std::lock_guard lock(mutex);
+      ++statuses[answer.status];
+    });
+  // Meanwhile a well-behaved client posts valid reports, retrying after 503 as told.
+  int accepted = 0;
+  for (int serial = 1; serial <= 20; ++serial) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      HttpAnswer answer;
+      try {
+        answer = collector.post(reports, validReport(serial).dump());
+      } catch (const Poco::Exception&) {
+        answer.status = 0;  // refused while the connection queue was full
+      }
+      if (answer.status == 202) {
+        ++accepted;
+        break;
+      }
+      CHECK((answer.status == 503 || answer.status == 0));
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+  for (auto& client : clients) client.join();
+
+  std::string seen;
+  for (const auto& [status, count] : statuses)
+    seen += std::to_string(status) + ": " + std::to_string(count) + "  ";
+  INFO("answers (0: closed without one) " << seen);
+  for (const auto& [status, count] : statuses)
+    CHECK((status == 413 || status == 503 || status == 400 || status == 422 || status == 0));
+  CHECK(accepted == 20);
+  CHECK(collector.reports().size() == 20);
+  const std::int64_t peak = peakRssKiB(collector.process().pid());
+  INFO("peak RSS " << peak / 1024 << " MiB");
+  CHECK(peak > 0);
+#ifdef __SANITIZE_ADDRESS__
+  CHECK(peak < 1024 * 1024);
+#else
+  CHECK(peak < (128 + 96) * 1024);  // the budget plus what the process holds anyway (docs/reliability.md)
+#endif
 }

@@ -208,3 +208,39 @@ TEST_CASE("stats: the same answers from a collector on PostgreSQL", "[stats][pos
   auto fresh = byPeriod(getJson(collector, "/api/v2/stats/new-clusters?" + range()));
   CHECK(fresh[d2]["clusters"] == 6);
 }
+
+TEST_CASE(
+    "clock skew: reports dated far in the future or past are stored as sent and counted and kept by "
+    "the collector's clock",
+    "[stats][faults]") {
+  const std::int64_t today = todayUtc();
+  // A: made two days ago (waited in an outbox: counts then). B: "made" in 2999. C: in 1971.
+  json a = seedReport(1, "A", today - 2, 9, "v1.31.2", 1, "amd64", "containerd://1.7.22");
+  json b = seedReport(2, "B", today, 9, "v1.31.2", 1, "amd64", "containerd://1.7.22");
+  json c = seedReport(3, "C", today, 9, "v1.31.2", 1, "amd64", "containerd://1.7.22");
+  b["generatedAt"] = "2999-01-01T00:00:00Z";
+  c["generatedAt"] = "1971-01-01T00:00:00Z";
+  TempDir dir;
+  const std::vector<std::string> args{"--set",      "collector.stats_min_clusters=1",
+                                      "--set",      "collector.retention=1d",
+                                      "--database", "sqlite:" + dir.file("k.db")};
+  {
+    Collector collector(args, 0, /*withSqlite=*/false);
+    CHECK(collector.post("/api/v2/reports", json::array({a, b, c}).dump()).status == 202);
+  }
+  // Retention runs at start and goes by receivedAt: the report "from 1971" is kept.
+  Collector collector(args, 0, /*withSqlite=*/false);
+  const auto rows = readReports(dir.file("k.db"));
+  REQUIRE(rows.size() == 3);
+  std::map<std::string, std::string> generated;
+  for (const auto& row : rows) generated[row.clusterID.substr(35)] = json::parse(row.report)["generatedAt"];
+  CHECK(generated["A"] == dayText(today - 2) + "T09:00:00Z");
+  CHECK(generated["B"] == "2999-01-01T00:00:00Z");
+  CHECK(generated["C"] == "1971-01-01T00:00:00Z");
+
+  const std::string days = "interval=day&from=" + dayText(today - 2) + "&to=" + dayText(today);
+  auto active = byPeriod(getJson(collector, "/api/v2/stats/active-clusters?" + days));
+  CHECK(active[dayText(today - 2)]["clusters"] == 1);  // A, on the day it was made
+  CHECK(active[dayText(today - 1)]["clusters"] == 0);
+  CHECK(active[dayText(today)]["clusters"] == 2);  // B and C, on the day they arrived
+}

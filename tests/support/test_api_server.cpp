@@ -31,6 +31,16 @@ std::string TestApiServer::fixtureObjects(const std::string& resource, const std
   return resource + "=" + fixturePath(fixtureRelative);
 }
 
+std::vector<std::string> TestApiServer::recordedCluster(const std::vector<std::string>& extra) {
+  std::vector<std::string> args{
+      "--objects",      fixtureObjects("nodes", "k8s/real/nodelist-kind-1.20-containerd-3nodes.json"),
+      "--objects",      fixtureObjects("namespaces", "k8s/real/namespacelist-k3s-1.33.json"),
+      "--objects",      fixtureObjects("pods", "k8s/real/podlist-k3s-1.33-kube-system.json"),
+      "--version-file", fixturePath("k8s/real/version-k3s-1.33-troubleshoot-wrapped.json")};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
 TestApiServer::TestApiServer(std::vector<std::string> args)
     : TestApiServer(TestApiServerOptions{std::move(args)}) {}
 

@@ -46,6 +46,9 @@ class TestApiServer {
   // "RESOURCE=/abs/path/of/tests/fixtures/<relative>", the value of an --objects argument.
   static std::string fixtureObjects(const std::string& resource, const std::string& fixtureRelative);
   static std::string binary();  // the server's executable in the build tree
+  // Arguments serving a recorded cluster: kind 1.20's 3 nodes, k3s 1.33's namespaces, its
+  // kube-system pods and /version (9 lists in an agent's pass), then `extra`.
+  static std::vector<std::string> recordedCluster(const std::vector<std::string>& extra = {});
 
   const std::string& url() const { return url_; }  // https://127.0.0.1:PORT
   int port() const { return port_; }

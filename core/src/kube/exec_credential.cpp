@@ -80,7 +80,14 @@ std::chrono::system_clock::time_point parseRfc3339(const std::string& text) {
     at += 6;
   }
   if (at != text.size()) throw invalid();
-  return std::chrono::system_clock::from_time_t(::timegm(&tm) - offset);
+  // system_clock counts nanoseconds: only about 1678 to 2262 can be represented (a year 4052
+  // overflowed here; found by the exec_credential fuzz target).
+  const std::int64_t seconds = static_cast<std::int64_t>(::timegm(&tm)) - offset;
+  constexpr std::int64_t kLimit =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::duration::max()).count();
+  if (seconds >= kLimit || seconds <= -kLimit)
+    throw std::runtime_error("status.expirationTimestamp \"" + text + "\" is out of range");
+  return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
 }
 
 std::string stringField(const json& object, const char* name) {

@@ -3,6 +3,7 @@
 // resolved against the directory of the file that named them.
 #include <Poco/Base64Decoder.h>
 #include <Poco/Exception.h>
+#include <Poco/StreamCopier.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -107,7 +108,9 @@ class Fields {
     Poco::Base64Decoder decoder(in);
     std::string decoded;
     try {
-      decoded.assign(std::istreambuf_iterator<char>(decoder), std::istreambuf_iterator<char>());
+      // Not string::assign from stream iterators: when the decoder throws mid-way, that path
+      // leaked the partial string (found by the kubeconfig fuzz target).
+      Poco::StreamCopier::copyToString(decoder, decoded);
     } catch (const Poco::Exception&) {
       fail(entry_.file, prefix_ + key, "is not valid base64");
     }

@@ -24,10 +24,11 @@ std::string BundleWriter::finish(const std::string& createdAt, BundleManifest* m
 }
 
 std::vector<std::string> readBundle(const std::string& bytes, std::uint64_t maxInflatedBytes,
-                                    BundleManifest* manifest) {
+                                    BundleManifest* manifest,
+                                    const std::function<void(std::size_t inflated)>& onInflate) {
   std::string text;
   try {
-    text = gzipDecompress(bytes, maxInflatedBytes);
+    text = gzipDecompress(bytes, maxInflatedBytes, onInflate);
   } catch (const GzipError& e) {
     throw BundleError(std::string("the bundle ") + (e.tooLarge() ? "" : "is ") + e.what() +
                           (e.tooLarge() ? "" : " (truncated or damaged in transit?)"),

@@ -128,6 +128,8 @@ class DocumentBuilder : public nlohmann::json_sax<nlohmann::json> {
   nlohmann::json& document() { return document_; }
   // The path of a name the text gave twice in one object ("nodes[3].id"), or empty.
   const std::string& duplicateKey() const { return duplicate_; }
+  // True when the text holds more than kMaxJsonValues values (building stopped there).
+  bool tooManyValues() const { return tooMany_; }
   std::size_t errorByte() const { return errorByte_; }
   const std::string& errorText() const { return errorText_; }
 
@@ -162,6 +164,7 @@ class DocumentBuilder : public nlohmann::json_sax<nlohmann::json> {
  private:
   // Places a value where the parser is: the root, the end of an array, or the pending key.
   nlohmann::json* place(nlohmann::json&& value) {
+    ++values_;
     if (open_.empty()) {
       document_ = std::move(value);
       return &document_;
@@ -176,10 +179,12 @@ class DocumentBuilder : public nlohmann::json_sax<nlohmann::json> {
     return &slot;
   }
   bool add(nlohmann::json&& value) {
+    if (full()) return false;
     place(std::move(value));
     return true;
   }
   bool open(nlohmann::json&& container) {
+    if (full()) return false;
     std::string segment;
     if (!open_.empty())
       segment = open_.back()->is_array() ? "[" + std::to_string(open_.back()->size()) + "]" : key_;
@@ -191,6 +196,10 @@ class DocumentBuilder : public nlohmann::json_sax<nlohmann::json> {
     open_.pop_back();
     segments_.pop_back();
     return true;
+  }
+  bool full() {
+    tooMany_ = values_ == kMaxJsonValues;
+    return tooMany_;
   }
   // Where the innermost open container is, as a field path.
   std::string pathHere() const {
@@ -207,6 +216,8 @@ class DocumentBuilder : public nlohmann::json_sax<nlohmann::json> {
   std::vector<std::string> segments_;  // per open container: its key or [index] in its parent
   std::string duplicate_;
   std::string key_;
+  std::size_t values_ = 0;
+  bool tooMany_ = false;
   std::size_t errorByte_ = 0;
   std::string errorText_;
 };
@@ -220,6 +231,9 @@ nlohmann::json parseJson(std::string_view text, bool allowTrailingCommas) {
   if (nlohmann::json::sax_parse(input.begin(), input.end(), &builder)) return std::move(builder.document());
   if (!builder.duplicateKey().empty())
     throw ReportError(builder.duplicateKey(), "appears twice in one object (a name must be unique)");
+  if (builder.tooManyValues())
+    throw JsonTooLargeError("the document holds more than " + std::to_string(kMaxJsonValues) +
+                            " JSON values; no report needs that many");
 
   // errorByte is 1-based: the character the parser stopped at, size()+1 at the end.
   const std::size_t index = builder.errorByte() > 0 ? builder.errorByte() - 1 : 0;

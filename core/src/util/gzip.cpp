@@ -37,7 +37,8 @@ std::string gzipCompress(const std::string& data) {
 
 // zlib directly rather than a Poco stream: a stream that simply ends early must be an error
 // (a truncated upload or file), which only zlib's Z_STREAM_END tells.
-std::string gzipDecompress(const std::string& compressed, std::uint64_t maxBytes) {
+std::string gzipDecompress(const std::string& compressed, std::uint64_t maxBytes,
+                           const std::function<void(std::size_t inflated)>& onGrow) {
   requireZlibSize(compressed.size());
   z_stream stream{};
   if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) throw GzipError("cannot set up gzip decoding", false);
@@ -60,6 +61,14 @@ std::string gzipDecompress(const std::string& compressed, std::uint64_t maxBytes
     if (out.size() > maxBytes) {
       inflateEnd(&stream);
       throw GzipError("inflates to more than the limit of " + std::to_string(maxBytes) + " bytes", true);
+    }
+    if (onGrow) {
+      try {
+        onGrow(out.size());
+      } catch (...) {
+        inflateEnd(&stream);
+        throw;
+      }
     }
   }
   const bool trailing = stream.avail_in > 0;

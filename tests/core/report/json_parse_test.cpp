@@ -140,6 +140,22 @@ TEST_CASE("parseJson rejects nesting deeper than 64 levels", "[report][json]") {
   CHECK(parseJson("[\"" + std::string(100, '[') + "\"]").is_array());
 }
 
+TEST_CASE("parseJson refuses more than kMaxJsonValues values before building them", "[report][json]") {
+  std::string atLimit = "[";
+  for (std::size_t i = 0; i + 2 < kubecensus::kMaxJsonValues; ++i) atLimit += "0,";
+  atLimit += "0]";  // the array and kMaxJsonValues - 1 numbers
+  CHECK(parseJson(atLimit).size() == kubecensus::kMaxJsonValues - 1);
+  const std::string over = atLimit.substr(0, atLimit.size() - 1) + ",{}]";
+  try {
+    parseJson(over);
+    FAIL("accepted more than kMaxJsonValues values");
+  } catch (const kubecensus::JsonTooLargeError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("more than 1000000 JSON values"));
+  }
+  // A syntax error is still a syntax error, not a size problem.
+  CHECK_THROWS_AS(parseJson("[0,0,"), ReportError);
+}
+
 TEST_CASE("a name twice in one object is refused, naming where", "[report][json]") {
   using kubecensus::parseJson;
   using kubecensus::ReportError;

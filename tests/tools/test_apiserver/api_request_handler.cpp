@@ -1,6 +1,9 @@
 #include "api_request_handler.h"
 
 #include <chrono>
+#include <optional>
+#include <sstream>
+#include <thread>
 #include <vector>
 
 #include <Poco/Net/HTTPServerRequestImpl.h>
@@ -182,9 +185,11 @@ int ApiRequestHandler::serveList(Poco::Net::HTTPServerRequest& request,
   const ResourceType& type = *target.type;
   auto format = ResponseFormat::negotiate(request.get("Accept", ""), true, !context_.options.noMetadataLists);
   if (!format) return send(response, 406, status::notAcceptable());
-  if (context_.options.failAfterPages &&
-      context_.pagesServed.fetch_add(1) >= *context_.options.failAfterPages)
+  const auto fault = injectedFault();
+  if (fault == ServerOptions::Fault::Status500)
     return send(response, 500, status::internalError("injected by --fail-after-pages"));
+  if (fault == ServerOptions::Fault::Slow)
+    std::this_thread::sleep_for(std::chrono::milliseconds(context_.options.faultDelayMillis));
 
   std::uint64_t limit = 0;
   if (const std::string text = parameter(target.query, "limit"); !text.empty()) {
@@ -225,10 +230,31 @@ int ApiRequestHandler::serveList(Poco::Net::HTTPServerRequest& request,
   response.setContentType(format->contentType(true));
   response.set("Cache-Control", "no-cache, private");
   response.setChunkedTransferEncoding(true);
-  std::ostream& out = response.send();
-  ListWriter(type, *format, parameter(target.query, "includeObject"), now / 1000)
-      .writeList(out, objects, target.ns, page);
+  ListWriter writer(type, *format, parameter(target.query, "includeObject"), now / 1000);
+  if (fault == ServerOptions::Fault::Garbage || fault == ServerOptions::Fault::Truncated) {
+    std::ostringstream whole;
+    writer.writeList(whole, objects, target.ns, page);
+    const std::string text = whole.str();
+    std::ostream& out = response.send();
+    out << text.substr(0, text.size() / 2);
+    if (fault == ServerOptions::Fault::Truncated) {
+      out.flush();  // the first half on the wire, then the connection ends without the last chunk
+      static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket().shutdown();
+      return 200;
+    }
+    out << "<html>502 Bad Gateway</html>";  // a proxy's error page where the page went on
+    return 200;
+  }
+  writer.writeList(response.send(), objects, target.ns, page);
   return 200;
+}
+
+std::optional<ServerOptions::Fault> ApiRequestHandler::injectedFault() {
+  const ServerOptions& options = context_.options;
+  if (!options.failAfterPages || context_.pagesServed.fetch_add(1) < *options.failAfterPages)
+    return std::nullopt;
+  if (options.faultCount && context_.faultsInjected.fetch_add(1) >= *options.faultCount) return std::nullopt;
+  return options.fault;
 }
 
 int ApiRequestHandler::reviewAccess(Poco::Net::HTTPServerRequest& request,

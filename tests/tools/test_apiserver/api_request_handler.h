@@ -4,6 +4,8 @@
 // (--forbid, --fail-after-pages, --continue-ttl), and the access log line.
 #pragma once
 
+#include <optional>
+
 #include <string>
 
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -35,6 +37,8 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
                   const Target& target);
   int reviewAccess(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
   bool authenticated(Poco::Net::HTTPServerRequest& request) const;
+  // The fault --fail-after-pages asks of this list answer, if any (counts the page).
+  std::optional<ServerOptions::Fault> injectedFault();
 
   static int send(Poco::Net::HTTPServerResponse& response, int status, const nlohmann::json& body,
                   const std::string& contentType = "application/json");

@@ -18,7 +18,8 @@ struct ServerContext {
   const ClusterData& data;
   const Discovery& discovery;
   AccessLog& accessLog;
-  std::atomic<std::uint64_t> pagesServed{0};  // list answers so far, for --fail-after-pages
+  std::atomic<std::uint64_t> pagesServed{0};     // list answers so far, for --fail-after-pages
+  std::atomic<std::uint64_t> faultsInjected{0};  // for --fault-count
 };
 
 }  // namespace kctest::apiserver

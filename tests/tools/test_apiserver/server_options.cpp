@@ -65,7 +65,12 @@ the death of its parent process (a crashed test leaves no server behind).
   --no-metadata-lists      answer as=PartialObjectMetadataList with full objects (old server)
   --forbid RESOURCE        403 for RESOURCE and allowed=false in SelfSubjectAccessReviews;
                            repeatable
-  --fail-after-pages N     answer list requests with 500 once N list pages were served
+  --fail-after-pages N     once N list pages were served, answer list requests with --fault
+  --fault KIND             what --fail-after-pages injects: 500 (a Status, the default),
+                           garbage (200 with a page that is not JSON), truncated (200, the
+                           connection closed mid-page) or slow (the page after --fault-delay)
+  --fault-count N          inject at most N faults, then answer normally again
+  --fault-delay MS         how long a slow answer waits (default 5000)
   --access-log FILE        one line per request: METHOD\tPATH?QUERY\tACCEPT\tSTATUS
 )";
 }
@@ -130,6 +135,19 @@ ServerOptions ServerOptions::parse(const std::vector<std::string>& args, const R
       o.forbidden.insert(resourceKey(option, value, catalog));
     } else if (option == "--fail-after-pages") {
       o.failAfterPages = number(option, value);
+    } else if (option == "--fault") {
+      static const std::map<std::string, ServerOptions::Fault> kinds = {{"500", Fault::Status500},
+                                                                        {"garbage", Fault::Garbage},
+                                                                        {"truncated", Fault::Truncated},
+                                                                        {"slow", Fault::Slow}};
+      auto kind = kinds.find(value);
+      if (kind == kinds.end())
+        throw std::invalid_argument("--fault: expected 500, garbage, truncated or slow, got '" + value + "'");
+      o.fault = kind->second;
+    } else if (option == "--fault-count") {
+      o.faultCount = number(option, value);
+    } else if (option == "--fault-delay") {
+      o.faultDelayMillis = number(option, value);
     } else if (option == "--access-log") {
       o.accessLog = value;
     } else {

@@ -28,7 +28,13 @@ struct ServerOptions {
   std::int64_t continueTtlSeconds = 300;
   bool noMetadataLists = false;
   std::set<std::string> forbidden;  // resource keys
+  // Fault injection into list answers once failAfterPages pages were served, for at most
+  // faultCount answers (then the server is well again).
+  enum class Fault { Status500, Garbage, Truncated, Slow };
   std::optional<std::uint64_t> failAfterPages;
+  Fault fault = Fault::Status500;
+  std::optional<std::uint64_t> faultCount;
+  std::uint64_t faultDelayMillis = 5000;  // Fault::Slow: the wait before the page
   std::string accessLog;
 
   // Throws std::invalid_argument with a message for the user on a bad command line.

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -47,7 +48,9 @@ class BundleWriter {
 // The reports of a bundle, in order, after checking gzip integrity, the manifest's count and
 // SHA-256. Throws BundleError saying what is wrong: not gzip, truncated, no manifest, a count
 // or checksum that does not match, inflating past maxInflatedBytes.
+// `onInflate` is passed to gzipDecompress (told the inflated size as it grows; may throw).
 std::vector<std::string> readBundle(const std::string& bytes, std::uint64_t maxInflatedBytes,
-                                    BundleManifest* manifest = nullptr);
+                                    BundleManifest* manifest = nullptr,
+                                    const std::function<void(std::size_t inflated)>& onInflate = {});
 
 }  // namespace kubecensus

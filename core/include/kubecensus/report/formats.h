@@ -5,6 +5,7 @@
 // record sent twice is recognised as the same report (see docs/formats.md).
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,9 +23,15 @@ struct TectonicAccount {
   std::string accountSecret;
 };
 
+// Most values (objects, arrays, strings, numbers, literals) one parsed document may hold: a
+// report of 10,000 detailed nodes has about 300,000. The tree of a document costs up to ~64
+// bytes a value, so this bounds what one body can cost to parse (docs/reliability.md).
+inline constexpr std::size_t kMaxJsonValues = 1'000'000;
+
 // Parses JSON text strictly (RFC 8259); on a syntax error throws ReportError with the byte
-// position. With allowTrailingCommas, a comma directly before '}' or ']' is accepted — the
-// tectonic README's own example has one.
+// position, nested deeper than 64 levels too; beyond kMaxJsonValues values JsonTooLargeError.
+// With allowTrailingCommas, a comma directly before '}' or ']' is accepted — the tectonic
+// README's own example has one.
 nlohmann::json parseJson(std::string_view text, bool allowTrailingCommas = false);
 
 // Which format a legacy /api/v1 body is, recognised by shape: an object with "payload" and

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -19,6 +20,9 @@ class GzipError : public std::runtime_error {
 
 std::string gzipCompress(const std::string& data);
 // Throws GzipError: "not valid gzip: ..." or, with tooLarge(), "inflates to more than N bytes".
-std::string gzipDecompress(const std::string& compressed, std::uint64_t maxBytes);
+// `onGrow`, if given, is told the inflated size after each step (64 KiB) before the next, and
+// may throw to stop (the collector's memory budget grows with it).
+std::string gzipDecompress(const std::string& compressed, std::uint64_t maxBytes,
+                           const std::function<void(std::size_t inflated)>& onGrow = {});
 
 }  // namespace kubecensus

@@ -1,0 +1,75 @@
+#include "memory_budget.h"
+
+#include <algorithm>
+
+#include "api_error.h"
+#include "kubecensus/report/formats.h"
+
+namespace kubecensus::server {
+namespace {
+
+constexpr std::uint64_t kTreeBytesPerValue = 64;
+
+std::string mebibytes(std::uint64_t bytes) {
+  return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MiB";
+}
+
+}  // namespace
+
+std::uint64_t jsonParseCost(std::uint64_t textBytes) {
+  return textBytes + kTreeBytesPerValue * std::min<std::uint64_t>(textBytes / 2 + 1, kMaxJsonValues);
+}
+
+MemoryBudget::MemoryBudget(std::uint64_t bytes, std::chrono::milliseconds wait)
+    : limit_(bytes), wait_(wait) {}
+
+std::uint64_t MemoryBudget::inUse() const {
+  std::lock_guard lock(mutex_);
+  return used_;
+}
+
+void MemoryBudget::take(std::uint64_t more) {
+  std::unique_lock lock(mutex_);
+  if (!freed_.wait_for(lock, wait_, [&] { return used_ + more <= limit_; })) {
+    ApiError busy(503, "the collector is busy: requests in progress hold " + mebibytes(used_) + " of its " +
+                           mebibytes(limit_) + " (collector.max_inflight_memory); retry later");
+    busy.retryAfter = 1;
+    throw busy;
+  }
+  used_ += more;
+}
+
+void MemoryBudget::give(std::uint64_t bytes) {
+  {
+    std::lock_guard lock(mutex_);
+    used_ -= bytes;
+  }
+  freed_.notify_all();
+}
+
+MemoryBudget::Reservation::Reservation(Reservation&& other) noexcept
+    : budget_(other.budget_), bytes_(other.bytes_) {
+  other.budget_ = nullptr;
+  other.bytes_ = 0;
+}
+
+MemoryBudget::Reservation::~Reservation() {
+  if (budget_ && bytes_ > 0) budget_->give(bytes_);
+}
+
+void MemoryBudget::Reservation::growTo(std::uint64_t bytes) {
+  if (bytes <= bytes_) return;
+  if (!budget_) {
+    bytes_ = bytes;
+    return;
+  }
+  if (bytes > budget_->limit())
+    throw ApiError(413, "this request needs about " + mebibytes(bytes) +
+                            " of memory to read and parse, more than " + "the collector's " +
+                            mebibytes(budget_->limit()) +
+                            " for all requests at once (collector.max_inflight_memory)");
+  budget_->take(bytes - bytes_);
+  bytes_ = bytes;
+}
+
+}  // namespace kubecensus::server

@@ -1,0 +1,57 @@
+// How much memory request bodies may hold at once, raw, inflated and parsed
+// (collector.max_inflight_memory). Without it 16 worker threads each parsing a small gzip body
+// that inflates to 16 MiB of "[0,0,0,...]" held 4.5 GiB at once (measured, docs/reliability.md).
+// A request reserves what it will need as it reads, inflates and before it parses; a request
+// that cannot get it waits briefly for others to finish, then gets 503 with Retry-After; one
+// that could never fit gets 413.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+
+namespace kubecensus::server {
+
+class MemoryBudget {
+ public:
+  MemoryBudget(std::uint64_t bytes, std::chrono::milliseconds wait);
+
+  // What one request holds; returned to the budget when it goes out of scope.
+  class Reservation {
+   public:
+    Reservation() = default;  // without a budget: every growTo is granted
+    explicit Reservation(MemoryBudget* budget) : budget_(budget) {}
+    Reservation(Reservation&& other) noexcept;
+    Reservation& operator=(Reservation&&) = delete;
+    ~Reservation();
+    // Holds at least `bytes` in all. Throws ApiError 413 when `bytes` exceeds the whole budget,
+    // 503 (Retry-After) when it is not free within the budget's wait.
+    void growTo(std::uint64_t bytes);
+    std::uint64_t bytes() const { return bytes_; }
+
+   private:
+    MemoryBudget* budget_ = nullptr;
+    std::uint64_t bytes_ = 0;
+  };
+
+  Reservation reserve() { return Reservation(this); }
+  std::uint64_t inUse() const;
+  std::uint64_t limit() const { return limit_; }
+
+ private:
+  void take(std::uint64_t more);
+  void give(std::uint64_t bytes);
+
+  const std::uint64_t limit_;
+  const std::chrono::milliseconds wait_;
+  mutable std::mutex mutex_;
+  std::condition_variable freed_;
+  std::uint64_t used_ = 0;
+};
+
+// What parsing a JSON text of `textBytes` may cost: the text and its tree, at most ~64 bytes a
+// value and at most one value per two bytes of text (kMaxJsonValues in all).
+std::uint64_t jsonParseCost(std::uint64_t textBytes);
+
+}  // namespace kubecensus::server

@@ -1,0 +1,88 @@
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "api_error.h"
+#include "memory_budget.h"
+
+using namespace kubecensus::server;
+using namespace std::chrono_literals;
+
+namespace {
+
+int statusOf(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const ApiError& e) {
+    return e.status();
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("a reservation grows, and returns what it holds when it ends", "[memory]") {
+  MemoryBudget budget(1000, 10ms);
+  {
+    auto first = budget.reserve();
+    first.growTo(300);
+    first.growTo(200);  // never shrinks
+    CHECK(first.bytes() == 300);
+    auto second = budget.reserve();
+    second.growTo(700);
+    CHECK(budget.inUse() == 1000);
+    auto moved = std::move(second);
+    CHECK(budget.inUse() == 1000);
+  }
+  CHECK(budget.inUse() == 0);
+}
+
+TEST_CASE("what is not free in time is 503 with Retry-After, what can never fit 413", "[memory]") {
+  MemoryBudget budget(1000, 50ms);
+  auto held = budget.reserve();
+  held.growTo(900);
+  auto other = budget.reserve();
+  try {
+    other.growTo(200);
+    FAIL("granted more than the budget");
+  } catch (const ApiError& e) {
+    CHECK(e.status() == 503);
+    CHECK(e.retryAfter == 1);
+    CHECK_THAT(e.what(), Catch::Contains("collector.max_inflight_memory"));
+  }
+  CHECK(other.bytes() == 0);
+  CHECK(statusOf([&] { other.growTo(1001); }) == 413);
+  CHECK(budget.inUse() == 900);
+}
+
+TEST_CASE("a waiting request gets its memory when another finishes", "[memory]") {
+  MemoryBudget budget(1000, 5s);
+  auto waiting = budget.reserve();
+  std::thread finisher;
+  {
+    auto held = std::make_unique<MemoryBudget::Reservation>(budget.reserve());
+    held->growTo(1000);
+    finisher = std::thread([held = std::move(held)]() mutable {
+      std::this_thread::sleep_for(100ms);
+      held.reset();
+    });
+  }
+  const auto start = std::chrono::steady_clock::now();
+  waiting.growTo(600);
+  CHECK(std::chrono::steady_clock::now() - start >= 90ms);
+  CHECK(budget.inUse() == 600);
+  finisher.join();
+}
+
+TEST_CASE("without a budget every reservation is granted", "[memory]") {
+  MemoryBudget::Reservation unlimited;
+  unlimited.growTo(std::uint64_t(1) << 40);
+  CHECK(unlimited.bytes() == std::uint64_t(1) << 40);
+}
+
+TEST_CASE("the parse cost of a JSON text is bounded by the value limit", "[memory]") {
+  CHECK(jsonParseCost(0) == 64);
+  CHECK(jsonParseCost(10000) == 10000 + 64 * 5001);
+  CHECK(jsonParseCost(std::uint64_t(16) << 20) == (std::uint64_t(16) << 20) + 64 * 1'000'000);
+}
