@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps configure build run test test-asan test-crash fuzz clean docs bench demo-data package
+.PHONY: all deps configure build run test configure-asan test-asan test-asan-unit test-crash fuzz clean docs bench demo-data package
 
 all: build
 
@@ -19,17 +19,31 @@ build: configure
 run: build
 	@scripts/run-local $(BUILD_DIR)
 
-test: build
+# In CI (CI=true) the unit tests run under the sanitizers first; the suite's summary comes last.
+test: build $(if $(filter true,$(CI)),test-asan-unit)
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
 
-# The whole suite built with AddressSanitizer + UndefinedBehaviorSanitizer (and LeakSanitizer)
-# in build-asan/: any report fails the test that triggered it (docs/reliability.md).
-test-asan: deps
+# Sanitized builds (ASan + UBSan, LeakSanitizer with ASan) in build-asan/: any report fails the
+# test that triggered it (docs/reliability.md#sanitizers-make-test-asan).
+SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# The unit tests: every core module's, the collector's, and every fuzz corpus replayed.
+UNIT_TESTS = test-util test-report test-stats test-plugin test-config test-outbox test-kube test-app test-server
+UNIT_TEST_REGEX = ^(test-(util|report|stats|plugin|config|outbox|kube|app|server):|fuzz replay:)
+
+configure-asan: deps
 	@cmake -S . -B build-asan $(CMAKE_FLAGS) -DKUBECENSUS_SANITIZE=ON >/dev/null
+
+# The whole suite (about half an hour of building on 2 cores).
+test-asan: configure-asan
 	@cmake --build build-asan -j$(JOBS)
-	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
-	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j$(JOBS)
+	@cd build-asan && $(SANITIZER_ENV) ctest --output-on-failure -j$(JOBS)
+
+# The unit tests only: CI runs these before the suite (`make test` with CI=true).
+test-asan-unit: configure-asan
+	@cmake --build build-asan -j$(JOBS) --target $(UNIT_TESTS) fuzz-targets
+	@cd build-asan && $(SANITIZER_ENV) ctest --output-on-failure -j$(JOBS) -R '$(UNIT_TEST_REGEX)'
 
 # libFuzzer targets (tests/fuzz) built with clang-14 in build-fuzz/, each run FUZZ_SECONDS (60):
 # executions and coverage per target; a crash fails it (docs/reliability.md#fuzzing).

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "kubecensus/kube/kube_client.h"
+#include "kubecensus/util/json_value.h"
 #include "subprocess.h"
 
 extern char** environ;
@@ -118,10 +119,10 @@ std::vector<std::string> environmentFor(const ExecConfig& config) {
 ExecCredential parseExecCredential(const std::string& output, const std::string& expectedApiVersion) {
   json doc = json::parse(output, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) throw std::runtime_error("its output is not a JSON object");
-  std::string kind = doc.value("kind", "");
+  const std::string kind = stringOr(doc, "kind");
   if (kind != "ExecCredential")
     throw std::runtime_error("its output has kind \"" + kind + "\", not ExecCredential");
-  std::string apiVersion = doc.value("apiVersion", "");
+  const std::string apiVersion = stringOr(doc, "apiVersion");
   if (apiVersion != expectedApiVersion)
     throw std::runtime_error("it returned apiVersion \"" + apiVersion + "\" but is configured for \"" +
                              expectedApiVersion + "\"");

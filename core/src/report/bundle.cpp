@@ -4,6 +4,7 @@
 
 #include "kubecensus/util/gzip.h"
 #include "kubecensus/util/hmac.h"
+#include "kubecensus/util/json_value.h"
 
 namespace kubecensus {
 
@@ -41,14 +42,14 @@ std::vector<std::string> readBundle(const std::string& bytes, std::uint64_t maxI
   const std::string_view body(text.data(), lastStart);
   nlohmann::json line = nlohmann::json::parse(text.begin() + static_cast<std::ptrdiff_t>(lastStart),
                                               text.end(), nullptr, false);
-  if (line.is_discarded() || !line.is_object() || line.value("kind", "") != kBundleKind)
+  if (line.is_discarded() || !line.is_object() || stringOr(line, "kind") != kBundleKind)
     throw BundleError(std::string("the bundle's last line is not a ") + kBundleKind + " manifest");
   BundleManifest read;
   if (!line["count"].is_number_integer() || !line["sha256"].is_string())
     throw BundleError("the bundle's manifest needs an integer count and a sha256 string");
   read.count = line["count"].get<std::int64_t>();
   read.sha256 = line["sha256"].get<std::string>();
-  read.createdAt = line.value("createdAt", "");
+  read.createdAt = stringOr(line, "createdAt");
   if (sha256Hex(body) != read.sha256)
     throw BundleError("the bundle's reports do not match its manifest's SHA-256 (altered or damaged)");
   std::vector<std::string> reports;

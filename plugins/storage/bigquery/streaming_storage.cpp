@@ -10,6 +10,7 @@
 
 #include "google_http.h"
 #include "kubecensus/report/report.h"
+#include "kubecensus/util/json_value.h"
 #include "kubecensus/util/value_parse.h"
 #include "service_account.h"
 #include "table_row.h"
@@ -33,8 +34,7 @@ std::string trimSlash(std::string url) {
 std::string googleErrorMessage(const HttpAnswer& answer) {
   auto json = nlohmann::json::parse(answer.body, nullptr, false);
   if (json.is_object() && json.contains("error") && json["error"].is_object())
-    return json["error"].value("message", std::string()) + " (" +
-           json["error"].value("status", std::string()) + ")";
+    return stringOr(json["error"], "message") + " (" + stringOr(json["error"], "status") + ")";
   return answer.body.substr(0, 300);
 }
 
@@ -161,22 +161,28 @@ std::vector<StreamingStorage::Row> StreamingStorage::insertRequest(const std::ve
   std::map<std::size_t, std::string> refused;  // request row -> why
   std::vector<bool> stopped(rows.size(), false);
   for (const auto& entry : *errors) {
-    const std::size_t index = entry.value("index", rows.size());
+    const auto indexField = entry.find("index");  // end() for a non-object too
+    const std::size_t index = indexField != entry.end() && indexField->is_number_unsigned()
+                                  ? indexField->get<std::size_t>()
+                                  : rows.size();
     if (index >= rows.size())
       throw std::runtime_error(insertUrl_ + ": insertErrors names row " + entry.dump() + " it was not sent");
     bool onlyStopped = true;
     std::string why;
-    for (const auto& error : entry.value("errors", nlohmann::json::array())) {
-      const std::string reason = error.value("reason", std::string());
+    const auto errorsField = entry.find("errors");
+    const nlohmann::json noErrors = nlohmann::json::array();
+    for (const auto& error :
+         errorsField != entry.end() && errorsField->is_array() ? *errorsField : noErrors) {
+      const std::string reason = stringOr(error, "reason");
       // Only a row BigQuery cannot take is refused; one it failed to take this time
       // (backendError, internalError, timeout, ...) goes again like a stopped one.
       if (reason != "invalid" && reason != "invalidQuery" && reason != "notImplemented") continue;
       onlyStopped = false;
       if (!why.empty()) why += "; ";
       why += reason;
-      if (error.contains("location") && !error.value("location", std::string()).empty())
-        why += " at " + error.value("location", std::string());
-      why += ": " + error.value("message", std::string());
+      if (const std::string location = stringOr(error, "location"); !location.empty())
+        why += " at " + location;
+      why += ": " + stringOr(error, "message");
     }
     if (onlyStopped)
       stopped[index] = true;

@@ -224,7 +224,10 @@ TEST_CASE("unusable plugin output is refused with the reason", "[exec_credential
       // Found by the exec_credential fuzz target: past 2262 the clock's nanoseconds overflowed.
       Case{R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"x",)"
            R"("expirationTimestamp":"4052-12-01T10:00:00Z"}})",
-           "\"4052-12-01T10:00:00Z\" is out of range"});
+           "\"4052-12-01T10:00:00Z\" is out of range"},
+      // Found by the exec_credential fuzz target: a field of another type escaped as a type_error.
+      Case{R"({"apiVersion":{"interactive":false},"kind":"ExecCredential","status":{"token":"x"}})",
+           "it returned apiVersion \"\" but is configured for"});
   TempDir dir;
   std::string plugin = dir.write("plugin.sh", "#!/bin/sh\ncat <<'EOF'\n" + c.output + "\nEOF\n");
   ::chmod(plugin.c_str(), 0755);

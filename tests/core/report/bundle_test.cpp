@@ -60,26 +60,8 @@ TEST_CASE("a damaged, truncated or altered bundle is refused whole, saying why",
   CHECK_THAT(refusal(gzipCompress(text.substr(0, text.rfind('{')))), Catch::Contains("manifest"));
   CHECK_THAT(refusal(bytes, 10), Catch::Contains("more than the limit of 10 bytes"));
   CHECK_THROWS_AS(BundleWriter().add("{\n}"), BundleError);
-}
-
-TEST_CASE("gzip round trip; trailing bytes and early ends are errors", "[gzip]") {
-  const std::string data(100000, 'k');
-  const std::string packed = gzipCompress(data);
-  CHECK(packed.size() < 1000);
-  CHECK(gzipDecompress(packed, data.size()) == data);
-  CHECK_THROWS_AS(gzipDecompress(packed, data.size() - 1), GzipError);
-  try {
-    gzipDecompress(packed, 10);
-  } catch (const GzipError& e) {
-    CHECK(e.tooLarge());
-  }
-  try {
-    gzipDecompress(packed + "extra", data.size());
-    FAIL("accepted trailing bytes");
-  } catch (const GzipError& e) {
-    CHECK_FALSE(e.tooLarge());
-    CHECK_THAT(e.what(), Catch::Contains("after the end"));
-  }
-  CHECK_THROWS_WITH(gzipDecompress(packed.substr(0, packed.size() - 4), data.size()),
-                    Catch::Contains("ends before the gzip stream does"));
+  // Found by the bundle fuzz target: a manifest field of another type escaped as a type_error.
+  CHECK_THAT(refusal(gzipCompress(R"({"kind":5,"count":0,"sha256":""})"
+                                  "\n")),
+             Catch::Contains("manifest"));
 }

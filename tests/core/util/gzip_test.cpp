@@ -1,31 +1,33 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 #include "kubecensus/util/gzip.h"
 
 using namespace kubecensus;
 
-TEST_CASE("gzip round trip, and inflation bounded and strict", "[gzip]") {
-  const std::string text(200000, 'x');
-  const std::string packed = gzipCompress(text);
+TEST_CASE("gzip round trip; trailing bytes and early ends are errors", "[gzip]") {
+  const std::string data(100000, 'k');
+  const std::string packed = gzipCompress(data);
   CHECK(packed.size() < 1000);
-  CHECK(gzipDecompress(packed, text.size()) == text);
-  CHECK(gzipDecompress(gzipCompress(""), 0).empty());
+  CHECK(gzipDecompress(packed, data.size()) == data);
+  CHECK_THROWS_AS(gzipDecompress(packed, data.size() - 1), GzipError);
   try {
-    gzipDecompress(packed, text.size() - 1);
-    FAIL("inflated past the limit");
+    gzipDecompress(packed, 10);
   } catch (const GzipError& e) {
     CHECK(e.tooLarge());
   }
   try {
-    gzipDecompress(packed.substr(0, packed.size() - 4), text.size());
-    FAIL("a truncated stream was accepted");
+    gzipDecompress(packed + "extra", data.size());
+    FAIL("accepted trailing bytes");
   } catch (const GzipError& e) {
     CHECK_FALSE(e.tooLarge());
-    CHECK_THAT(e.what(), Catch::StartsWith("not valid gzip"));
+    CHECK_THAT(e.what(), Catch::Contains("after the end"));
   }
-  CHECK_THROWS_WITH(gzipDecompress(packed + "x", text.size()), Catch::Contains("bytes after the end"));
+  CHECK_THROWS_WITH(gzipDecompress(packed.substr(0, packed.size() - 4), data.size()),
+                    Catch::Contains("ends before the gzip stream does"));
 }
 
 TEST_CASE("gzip inflation reports its growth and stops when told to", "[gzip]") {
