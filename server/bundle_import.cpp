@@ -29,12 +29,17 @@ BundleImport importBundle(Ingestor& ingestor, const std::string& bytes, std::uin
   } catch (const BundleError& e) {
     throw ApiError(e.tooLarge() ? 413 : 400, e.what());
   }
-  if (memory) memory->growTo(bytes.size() + 4 * inflated);  // and the reports decoded from them
+  // and the reports decoded from them, and the parse tree of one line at a time
+  std::size_t longest = 0;
+  for (const std::string& line : lines) longest = std::max(longest, line.size());
+  if (memory) memory->growTo(bytes.size() + 4 * inflated + jsonParseCost(longest));
   std::vector<Report> reports;
   reports.reserve(lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {
     try {
       reports.push_back(fromNativeJson(parseJson(lines[i])));
+    } catch (const JsonTooLargeError& e) {
+      throw ApiError(413, "report " + std::to_string(i + 1) + " of the bundle: " + e.detail());
     } catch (const ReportError& e) {
       const std::string field =
           "reports[" + std::to_string(i) + "]" + (e.field().empty() ? "" : "." + e.field());

@@ -8,7 +8,7 @@
 namespace kubecensus::server {
 namespace {
 
-constexpr std::uint64_t kTreeBytesPerValue = 64;
+constexpr std::uint64_t kTreeBytesPerValue = 96;  // nlohmann: 16 a value, up to ~100 for an object
 
 std::string mebibytes(std::uint64_t bytes) {
   return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MiB";
@@ -28,9 +28,11 @@ std::uint64_t MemoryBudget::inUse() const {
   return used_;
 }
 
-void MemoryBudget::take(std::uint64_t more) {
+void MemoryBudget::take(std::uint64_t more, std::optional<std::chrono::steady_clock::time_point>& deadline) {
   std::unique_lock lock(mutex_);
-  if (!freed_.wait_for(lock, wait_, [&] { return used_ + more <= limit_; })) {
+  const auto fits = [&] { return used_ + more <= limit_; };
+  if (!fits() && !deadline) deadline = std::chrono::steady_clock::now() + wait_;
+  if (!fits() && !freed_.wait_until(lock, *deadline, fits)) {
     ApiError busy(503, "the collector is busy: requests in progress hold " + mebibytes(used_) + " of its " +
                            mebibytes(limit_) + " (collector.max_inflight_memory); retry later");
     busy.retryAfter = 1;
@@ -48,7 +50,7 @@ void MemoryBudget::give(std::uint64_t bytes) {
 }
 
 MemoryBudget::Reservation::Reservation(Reservation&& other) noexcept
-    : budget_(other.budget_), bytes_(other.bytes_) {
+    : budget_(other.budget_), bytes_(other.bytes_), deadline_(other.deadline_) {
   other.budget_ = nullptr;
   other.bytes_ = 0;
 }
@@ -68,7 +70,7 @@ void MemoryBudget::Reservation::growTo(std::uint64_t bytes) {
                             " of memory to read and parse, more than " + "the collector's " +
                             mebibytes(budget_->limit()) +
                             " for all requests at once (collector.max_inflight_memory)");
-  budget_->take(bytes - bytes_);
+  budget_->take(bytes - bytes_, deadline_);
   bytes_ = bytes;
 }
 

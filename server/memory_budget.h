@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 
 namespace kubecensus::server {
 
@@ -26,13 +27,15 @@ class MemoryBudget {
     Reservation& operator=(Reservation&&) = delete;
     ~Reservation();
     // Holds at least `bytes` in all. Throws ApiError 413 when `bytes` exceeds the whole budget,
-    // 503 (Retry-After) when it is not free within the budget's wait.
+    // 503 (Retry-After) when it is not free within the budget's wait, counted from the first
+    // time this reservation had to wait (so a request waits that long in all, not per call).
     void growTo(std::uint64_t bytes);
     std::uint64_t bytes() const { return bytes_; }
 
    private:
     MemoryBudget* budget_ = nullptr;
     std::uint64_t bytes_ = 0;
+    std::optional<std::chrono::steady_clock::time_point> deadline_;  // set by the first wait
   };
 
   Reservation reserve() { return Reservation(this); }
@@ -40,7 +43,7 @@ class MemoryBudget {
   std::uint64_t limit() const { return limit_; }
 
  private:
-  void take(std::uint64_t more);
+  void take(std::uint64_t more, std::optional<std::chrono::steady_clock::time_point>& deadline);
   void give(std::uint64_t bytes);
 
   const std::uint64_t limit_;
@@ -50,7 +53,7 @@ class MemoryBudget {
   std::uint64_t used_ = 0;
 };
 
-// What parsing a JSON text of `textBytes` may cost: the text and its tree, at most ~64 bytes a
+// What parsing a JSON text of `textBytes` may cost: the text and its tree, at most ~96 bytes a
 // value and at most one value per two bytes of text (kMaxJsonValues in all).
 std::uint64_t jsonParseCost(std::uint64_t textBytes);
 

@@ -22,7 +22,7 @@ std::string readAtMost(std::istream& in, std::uint64_t maxBytes, const ApiError&
     in.read(buffer, sizeof buffer);
     out.append(buffer, static_cast<std::size_t>(in.gcount()));
     if (out.size() > maxBytes) throw tooLarge;
-    memory.growTo(out.size());
+    memory.growTo(2 * out.size());  // a growing string's capacity runs up to twice its size
   }
   return out;
 }
@@ -31,7 +31,7 @@ std::string readAtMost(std::istream& in, std::uint64_t maxBytes, const ApiError&
 std::string gunzip(const std::string& body, std::uint64_t maxBytes, MemoryBudget::Reservation& memory) {
   try {
     return gzipDecompress(body, maxBytes,
-                          [&](std::size_t inflated) { memory.growTo(body.size() + inflated); });
+                          [&](std::size_t inflated) { memory.growTo(body.size() + 2 * inflated); });
   } catch (const GzipError& e) {
     if (e.tooLarge()) throw ApiError(413, std::string("gzip request body ") + e.what());
     throw ApiError(400, std::string("request body is ") + e.what());
@@ -66,7 +66,6 @@ std::string readBody(Poco::Net::HTTPServerRequest& request, std::uint64_t maxByt
   if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(maxBytes))
     throw ApiError(413, "request body of " + std::to_string(request.getContentLength64()) +
                             " bytes is over the limit of " + limit);
-  if (request.hasContentLength()) memory.growTo(static_cast<std::uint64_t>(request.getContentLength64()));
   std::string body = readAtMost(request.stream(), maxBytes,
                                 ApiError(413, "request body is over the limit of " + limit), memory);
   if (request.hasContentLength() && body.size() != static_cast<std::uint64_t>(request.getContentLength64()))
@@ -86,11 +85,11 @@ std::string readJsonBody(Poco::Net::HTTPServerRequest& request, std::uint64_t ma
     throw ApiError(415, "Content-Encoding '" + encoding + "' is not supported (gzip or none)");
   std::string body = readBody(request, maxBytes, memory);
   if (encoding != "gzip") {
-    memory.growTo(jsonParseCost(body.size()));
+    memory.growTo(body.size() + jsonParseCost(body.size()));  // the text twice: its capacity
     return body;
   }
   std::string inflated = gunzip(body, maxDecompressedBytes, memory);
-  memory.growTo(body.size() + jsonParseCost(inflated.size()));
+  memory.growTo(body.size() + inflated.size() + jsonParseCost(inflated.size()));
   return inflated;
 }
 

@@ -30,7 +30,7 @@ std::vector<Pass> runAgentPasses(TestApiServer& cluster, std::size_t passes, std
   ChildProcess agent(agentBinary(),
                      {"run", "--kubeconfig", cluster.kubeconfig(), "--database", collector.url(), "--set",
                       "agent.state_dir=" + work.file("state"), "--set", "agent.period=1s", "--set",
-                      "agent.jitter_percent=0", "--set", "kubernetes.timeout=1s"},
+                      "agent.jitter_percent=0", "--set", "kubernetes.timeout=2s"},
                      work.file("agent.log"), agentEnvironment());
   const bool reported =
       eventually([&] { return collector.reports().size() >= passes; }, std::chrono::seconds(90));
@@ -66,9 +66,8 @@ TEST_CASE(
   INFO("fault: " << testCase.fault);
 
   SECTION("once: retried, the report is whole") {
-    TestApiServer cluster(
-        TestApiServer::recordedCluster({"--fail-after-pages", "4", "--fault", testCase.fault, "--fault-count",
-                                        "1", "--fault-delay", "3000"}));
+    TestApiServer cluster(TestApiServer::recordedCluster(
+        {"--fault-on", "pods", "--fault", testCase.fault, "--fault-count", "1", "--fault-delay", "5000"}));
     std::string log;
     const auto passes = runAgentPasses(cluster, 1, log);
     CHECK(passes[0].errors.empty());
@@ -78,10 +77,10 @@ TEST_CASE(
   }
 
   SECTION("every attempt of one list: that list is named, the rest reported, the next pass whole") {
-    // The 9th list of the first pass fails as often as the agent tries; then the server is well.
-    TestApiServer cluster(
-        TestApiServer::recordedCluster({"--fail-after-pages", "8", "--fault", testCase.fault, "--fault-count",
-                                        std::to_string(kAgentAttempts), "--fault-delay", "3000"}));
+    // The cronjobs list fails as often as the agent tries in its first pass; then it is well.
+    TestApiServer cluster(TestApiServer::recordedCluster(
+        {"--fault-on", "cronjobs.batch", "--fault", testCase.fault, "--fault-count",
+         std::to_string(kAgentAttempts), "--fault-delay", "5000"}));
     std::string log;
     const auto passes = runAgentPasses(cluster, 2, log);
     REQUIRE(passes[0].errors.size() == 1);

@@ -222,7 +222,7 @@ TEST_CASE("SIGTERM during a delivery that hangs exits 0 within seconds and keeps
   CHECK(rows[0]["state"] == "pending");
 }
 
-TEST_CASE("SIGHUP reloads the configuration; a broken one is refused and the old one keeps working") {
+TEST_CASE("SIGHUP reloads the configuration, a broken one is refused and the old one keeps working") {
   TempDir work;
   const std::string config = work.file("agent.ini");
   auto writeConfig = [&](const std::string& text) {
@@ -288,7 +288,7 @@ TEST_CASE("an outbox that cannot be written: reports go directly, status says un
 }
 
 TEST_CASE(
-    "the agent speaks Spartakus v1 and tectonic to a collector's /api/v1; the account secret never shows") {
+    "the agent speaks Spartakus v1 and tectonic to a collector's /api/v1, the account secret never shows") {
   Collector collector;
   TempDir work;
   const std::string secretFile = work.file("secret");
@@ -299,7 +299,8 @@ TEST_CASE(
   const std::string config = work.file("agent.ini");
   {
     std::ofstream out(config);
-    out << "[agent]\nstate_dir = " << work.file("state") << "\n"
+    // Spartakus records carry one row per node: that takes level = detailed.
+    out << "[agent]\nstate_dir = " << work.file("state") << "\nlevel = detailed\n"
         << "[sink.spartakus]\ntype = http\nurl = " << collector.url() << "\nformat = spartakus-v1\n"
         << "[sink.tectonic]\ntype = http\nurl = " << collector.url()
         << "\nformat = tectonic\naccount_id = acc-7\naccount_secret = ${file:" << secretFile << "}\n";
@@ -322,7 +323,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "a collector serving HTTPS: the agent verifies it with the CA and delivers; an untrusting agent does "
+    "a collector serving HTTPS: the agent verifies it with the CA and delivers, an untrusting agent does "
     "not") {
   TempDir work;
   const TlsFiles tls = makeTlsFiles(work.path());

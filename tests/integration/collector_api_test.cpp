@@ -184,7 +184,7 @@ TEST_CASE("a body over collector.max_body_size is answered 413 with Content-Leng
 }
 
 TEST_CASE(
-    "gzip bodies are inflated up to max_decompressed_size; bombs, broken gzip and other encodings are "
+    "gzip bodies are inflated up to max_decompressed_size, bombs, broken gzip and other encodings are "
     "refused") {
   Collector collector(
       {"--set", "collector.max_body_size=64KiB", "--set", "collector.max_decompressed_size=256KiB"});
@@ -554,7 +554,7 @@ TEST_CASE("X-Forwarded-For names the client only when the connection comes from 
 }
 
 TEST_CASE(
-    "auth = account: accounts made with the CLI post tectonic payloads or use HTTP Basic; disabled ones "
+    "auth = account: accounts made with the CLI post tectonic payloads or use HTTP Basic, disabled ones "
     "cannot") {
   TempDir work;
   const std::string db = work.file("accounts.db");

@@ -77,7 +77,7 @@ TEST_CASE("bigquery: the seeds are streamed into BigQuery and into SQLite beside
   CHECK(collector.get("/readyz").status == 200);
 }
 
-TEST_CASE("bigquery: a report BigQuery refuses is answered 422 naming it; BigQuery down is 503",
+TEST_CASE("bigquery: a report BigQuery refuses is answered 422 naming it, BigQuery down is 503",
           "[bigquery]") {
   TempDir keys;
   FakeBigQuery bigquery(keys.path(), shippedSchema());

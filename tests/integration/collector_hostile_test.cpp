@@ -331,7 +331,7 @@ TEST_CASE("hostile input: 10,000 nodes in one report, gzipped under the body lim
 }
 
 TEST_CASE(
-    "hostile input: 256 connections at once sending the costliest bodies; memory stays within "
+    "hostile input: 256 connections at once sending the costliest bodies, memory stays within "
     "max_inflight_memory and valid reports get through",
     "[hostile][bounds]") {
   // Budget 128 MiB here (default 256 MiB) so the bound is tight enough to mean something.
@@ -363,8 +363,8 @@ TEST_CASE(
     });
   // Meanwhile a well-behaved client posts valid reports, retrying after 503 as told.
   int accepted = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   for (int serial = 1; serial <= 20; ++serial) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < deadline) {
       HttpAnswer answer;
       try {

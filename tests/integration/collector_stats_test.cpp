@@ -33,7 +33,7 @@ std::map<std::string, json> byPeriod(const json& answer) {
 
 }  // namespace
 
-TEST_CASE("stats: each cluster counts once per day by its latest report; rare values become 'other'",
+TEST_CASE("stats: each cluster counts once per day by its latest report, rare values become 'other'",
           "[stats]") {
   Collector collector;
   seedStats(collector);

@@ -109,7 +109,7 @@ TEST_CASE(
   for (int i = 0; i < 5; ++i) post(id(n++));
   CHECK(refusedFull >= 5);
   INFO(collector.log());
-  CHECK_THAT(collector.log(), Catch::Contains("full"));
+  CHECK_THAT(collector.log(), Catch::Contains("database or disk is full"));
   CHECK(collector.get("/healthz").status == 200);  // the process is well; the disk is not
 
   // Space returns: the same collector stores again, the refused reports can be sent again.

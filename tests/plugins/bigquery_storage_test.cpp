@@ -230,7 +230,7 @@ TEST_CASE("bigquery stream: tokens are renewed before they expire and after a 40
   CHECK(s.bigquery.problems().empty());
 }
 
-TEST_CASE("bigquery stream: 503 and 429 are retried; a failure that persists fails the batch", "[bigquery]") {
+TEST_CASE("bigquery stream: 503 and 429 are retried, a failure that persists fails the batch", "[bigquery]") {
   Streaming s;
   auto storage = makePlugin<Storage>("bigquery", s.options());
   const Report a = received(kctest::sampleReport()), b = received(kctest::sampleReport());

@@ -7,6 +7,11 @@
 #include "kubecensus/util/json_value.h"
 
 namespace kubecensus {
+namespace {
+
+constexpr std::size_t kMaxManifestBytes = 4096;
+
+}  // namespace
 
 void BundleWriter::add(std::string_view nativeJson) {
   if (nativeJson.find('\n') != std::string_view::npos)
@@ -40,6 +45,11 @@ std::vector<std::string> readBundle(const std::string& bytes, std::uint64_t maxI
   const std::size_t previousNewline = text.rfind('\n', text.size() - 2);
   const std::size_t lastStart = previousNewline == std::string::npos ? 0 : previousNewline + 1;
   const std::string_view body(text.data(), lastStart);
+  // A manifest is one short line; anything longer is not one (and is not parsed: its tree could
+  // cost many times the bundle's memory).
+  if (text.size() - lastStart > kMaxManifestBytes)
+    throw BundleError(std::string("the bundle's last line is not a ") + kBundleKind + " manifest (" +
+                      std::to_string(text.size() - lastStart) + " bytes long)");
   nlohmann::json line = nlohmann::json::parse(text.begin() + static_cast<std::ptrdiff_t>(lastStart),
                                               text.end(), nullptr, false);
   if (line.is_discarded() || !line.is_object() || stringOr(line, "kind") != kBundleKind)

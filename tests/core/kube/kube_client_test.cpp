@@ -267,7 +267,7 @@ TEST_CASE("a rotated token file is read again before the next request", "[kube_c
   CHECK_THAT(e.what(), Catch::Contains("token file " + tokenFile));
 }
 
-TEST_CASE("a page that breaks off is asked for again; one malformed after an item restarts the list",
+TEST_CASE("a page that breaks off is asked for again, one malformed after an item restarts the list",
           "[kube_client]") {
   // The second page (node-2, node-3) goes wrong once: cut inside its first or its second item
   // (nothing of it was handed over: asked for again), or node-3 loses its colon (the page

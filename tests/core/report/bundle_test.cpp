@@ -60,8 +60,12 @@ TEST_CASE("a damaged, truncated or altered bundle is refused whole, saying why",
   CHECK_THAT(refusal(gzipCompress(text.substr(0, text.rfind('{')))), Catch::Contains("manifest"));
   CHECK_THAT(refusal(bytes, 10), Catch::Contains("more than the limit of 10 bytes"));
   CHECK_THROWS_AS(BundleWriter().add("{\n}"), BundleError);
-  // Found by the bundle fuzz target: a manifest field of another type escaped as a type_error.
+  // The same call the exec_credential fuzz target caught: a manifest field of another type
+  // escaped as a type_error.
   CHECK_THAT(refusal(gzipCompress(R"({"kind":5,"count":0,"sha256":""})"
                                   "\n")),
              Catch::Contains("manifest"));
+  // A last line longer than any manifest is refused unparsed (its tree could be huge).
+  CHECK_THAT(refusal(gzipCompress("[" + std::string(5000, '0') + "]\n")),
+             Catch::Contains("not a kubecensus.bundle/v1 manifest (5003 bytes long)"));
 }

@@ -236,7 +236,7 @@ TEST_CASE("privacy: a resource few nodes of a group have is spread over the whol
   CHECK_FALSE(parseQuantity(" 4").has_value());
 }
 
-TEST_CASE("privacy: no node counted means no nodeCount; an average over fewer than k objects is left out",
+TEST_CASE("privacy: no node counted means no nodeCount, an average over fewer than k objects is left out",
           "[privacy]") {
   Report report = everything();
   report.nodes.clear();

@@ -25,7 +25,7 @@ TEST_CASE("every statistic has a BigQuery view of the same name, created by crea
   }
 }
 
-TEST_CASE("statistic names are unique and findable; buckets are listed in order", "[stats]") {
+TEST_CASE("statistic names are unique and findable, buckets are listed in order", "[stats]") {
   std::set<std::string_view> names;
   for (const StatSpec& spec : statCatalog()) {
     CHECK(names.insert(spec.name).second);

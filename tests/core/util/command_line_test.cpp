@@ -77,7 +77,7 @@ TEST_CASE("positional words stay in order between flags", "[command_line]") {
   CHECK(cl.value("period") == "1m");
 }
 
-TEST_CASE("\"--\" ends the flags", "[command_line]") {
+TEST_CASE("a double dash ends the flags", "[command_line]") {
   CommandLine cl({"--once", "--", "--period", "1m", "--unknown", "--"}, kSpecs);
   CHECK(cl.has("once"));
   CHECK_FALSE(cl.has("period"));

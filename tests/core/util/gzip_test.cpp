@@ -8,7 +8,7 @@
 
 using namespace kubecensus;
 
-TEST_CASE("gzip round trip; trailing bytes and early ends are errors", "[gzip]") {
+TEST_CASE("gzip round trip, trailing bytes and early ends are errors", "[gzip]") {
   const std::string data(100000, 'k');
   const std::string packed = gzipCompress(data);
   CHECK(packed.size() < 1000);

@@ -23,10 +23,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (readBundle(writer.finish("2026-01-01T00:00:00Z"), 8 << 20) != lines)
     fuzz::fail("bundle round trip changed its lines");
   for (const std::string& line : lines) {
+    Report report;
     try {
-      fuzz::expectRoundTrip(fromNativeJson(parseJson(line)));
+      report = fromNativeJson(parseJson(line));
     } catch (const ReportError&) {
+      continue;  // the collector refuses the bundle (422)
     }
+    fuzz::expectRoundTrip(report);
   }
   return 0;
 }

@@ -185,7 +185,7 @@ int ApiRequestHandler::serveList(Poco::Net::HTTPServerRequest& request,
   const ResourceType& type = *target.type;
   auto format = ResponseFormat::negotiate(request.get("Accept", ""), true, !context_.options.noMetadataLists);
   if (!format) return send(response, 406, status::notAcceptable());
-  const auto fault = injectedFault();
+  const auto fault = injectedFault(type.key());
   if (fault == ServerOptions::Fault::Status500)
     return send(response, 500, status::internalError("injected by --fail-after-pages"));
   if (fault == ServerOptions::Fault::Slow)
@@ -249,8 +249,9 @@ int ApiRequestHandler::serveList(Poco::Net::HTTPServerRequest& request,
   return 200;
 }
 
-std::optional<ServerOptions::Fault> ApiRequestHandler::injectedFault() {
+std::optional<ServerOptions::Fault> ApiRequestHandler::injectedFault(const std::string& resource) {
   const ServerOptions& options = context_.options;
+  if (!options.faultResource.empty() && resource != options.faultResource) return std::nullopt;
   if (!options.failAfterPages || context_.pagesServed.fetch_add(1) < *options.failAfterPages)
     return std::nullopt;
   if (options.faultCount && context_.faultsInjected.fetch_add(1) >= *options.faultCount) return std::nullopt;

@@ -37,8 +37,9 @@ class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
                   const Target& target);
   int reviewAccess(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
   bool authenticated(Poco::Net::HTTPServerRequest& request) const;
-  // The fault --fail-after-pages asks of this list answer, if any (counts the page).
-  std::optional<ServerOptions::Fault> injectedFault();
+  // The fault --fail-after-pages (and --fault-on) asks of this list answer of `resource`, if
+  // any (counts the page).
+  std::optional<ServerOptions::Fault> injectedFault(const std::string& resource);
 
   static int send(Poco::Net::HTTPServerResponse& response, int status, const nlohmann::json& body,
                   const std::string& contentType = "application/json");

@@ -70,6 +70,8 @@ the death of its parent process (a crashed test leaves no server behind).
                            garbage (200 with a page that is not JSON), truncated (200, the
                            connection closed mid-page) or slow (the page after --fault-delay)
   --fault-count N          inject at most N faults, then answer normally again
+  --fault-on RESOURCE      inject them into lists of RESOURCE only (from its first page unless
+                           --fail-after-pages says otherwise)
   --fault-delay MS         how long a slow answer waits (default 5000)
   --access-log FILE        one line per request: METHOD\tPATH?QUERY\tACCEPT\tSTATUS
 )";
@@ -144,6 +146,9 @@ ServerOptions ServerOptions::parse(const std::vector<std::string>& args, const R
       if (kind == kinds.end())
         throw std::invalid_argument("--fault: expected 500, garbage, truncated or slow, got '" + value + "'");
       o.fault = kind->second;
+    } else if (option == "--fault-on") {
+      o.faultResource = resourceKey(option, value, catalog);
+      if (!o.failAfterPages) o.failAfterPages = 0;
     } else if (option == "--fault-count") {
       o.faultCount = number(option, value);
     } else if (option == "--fault-delay") {

@@ -32,6 +32,7 @@ struct ServerOptions {
   // faultCount answers (then the server is well again).
   enum class Fault { Status500, Garbage, Truncated, Slow };
   std::optional<std::uint64_t> failAfterPages;
+  std::string faultResource;  // only lists of this resource key (--fault-on); empty: any
   Fault fault = Fault::Status500;
   std::optional<std::uint64_t> faultCount;
   std::uint64_t faultDelayMillis = 5000;  // Fault::Slow: the wait before the page
