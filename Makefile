@@ -25,8 +25,11 @@ test: build $(if $(filter true,$(CI)),test-asan-unit)
 
 # Sanitized builds (ASan + UBSan, LeakSanitizer with ASan) in build-asan/: any report fails the
 # test that triggered it (docs/reliability.md#sanitizers-make-test-asan).
+# use_tls=0: LeakSanitizer's tracer crashed (signal 11) reading a stale dynamic-TLS entry left by
+# a plugin loaded and unloaded in one test ("DTLS 7 at 0xf3c" with verbosity=1). Not scanning TLS
+# can only add leak reports (objects held from TLS alone), never hide one.
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
-  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0 \
+  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0:use_tls=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # The unit tests: every core module's, the collector's, and every fuzz corpus replayed.
 UNIT_TESTS = test-util test-report test-stats test-plugin test-config test-outbox test-kube test-app test-server

@@ -172,7 +172,7 @@ int serve(Startup& startup) {
   api.maxBodyBytes = core.getSize("max_body_size");
   api.maxDecompressedBytes = core.getSize("max_decompressed_size");
   api.maxBundleBytes = core.getSize("max_bundle_size");
-  server::MemoryBudget memory(core.getSize("max_inflight_memory"), std::chrono::seconds(1));
+  server::MemoryBudget memory(core.getSize("max_inflight_memory"), std::chrono::seconds(1), &metrics);
   api.memory = &memory;
   try {
     api.trustedProxies = server::TrustedProxies(core.getList("trusted_proxies"));

@@ -4,6 +4,7 @@
 
 #include "api_error.h"
 #include "kubecensus/report/formats.h"
+#include "metrics.h"
 
 namespace kubecensus::server {
 namespace {
@@ -20,8 +21,14 @@ std::uint64_t jsonParseCost(std::uint64_t textBytes) {
   return textBytes + kTreeBytesPerValue * std::min<std::uint64_t>(textBytes / 2 + 1, kMaxJsonValues);
 }
 
-MemoryBudget::MemoryBudget(std::uint64_t bytes, std::chrono::milliseconds wait)
-    : limit_(bytes), wait_(wait) {}
+MemoryBudget::MemoryBudget(std::uint64_t bytes, std::chrono::milliseconds wait, Metrics* metrics)
+    : limit_(bytes), wait_(wait), metrics_(metrics) {
+  report();
+}
+
+void MemoryBudget::report() {
+  if (metrics_) metrics_->setInflightMemory(used_, limit_);
+}
 
 std::uint64_t MemoryBudget::inUse() const {
   std::lock_guard lock(mutex_);
@@ -39,12 +46,14 @@ void MemoryBudget::take(std::uint64_t more, std::optional<std::chrono::steady_cl
     throw busy;
   }
   used_ += more;
+  report();
 }
 
 void MemoryBudget::give(std::uint64_t bytes) {
   {
     std::lock_guard lock(mutex_);
     used_ -= bytes;
+    report();
   }
   freed_.notify_all();
 }

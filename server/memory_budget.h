@@ -14,9 +14,12 @@
 
 namespace kubecensus::server {
 
+class Metrics;
+
 class MemoryBudget {
  public:
-  MemoryBudget(std::uint64_t bytes, std::chrono::milliseconds wait);
+  // `metrics`, if given, is told what is reserved whenever it changes.
+  MemoryBudget(std::uint64_t bytes, std::chrono::milliseconds wait, Metrics* metrics = nullptr);
 
   // What one request holds; returned to the budget when it goes out of scope.
   class Reservation {
@@ -46,8 +49,11 @@ class MemoryBudget {
   void take(std::uint64_t more, std::optional<std::chrono::steady_clock::time_point>& deadline);
   void give(std::uint64_t bytes);
 
+  void report();  // to metrics_; with mutex_ held
+
   const std::uint64_t limit_;
   const std::chrono::milliseconds wait_;
+  Metrics* const metrics_;
   mutable std::mutex mutex_;
   std::condition_variable freed_;
   std::uint64_t used_ = 0;

@@ -91,6 +91,12 @@ void Metrics::setQueueDepth(std::int64_t reports) {
   queueDepth_ = reports;
 }
 
+void Metrics::setInflightMemory(std::uint64_t bytes, std::uint64_t limit) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  inflightMemory_ = bytes;
+  inflightMemoryLimit_ = limit;
+}
+
 void Metrics::countStorageError(const std::string& storage) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++storageErrors_[storage];
@@ -122,6 +128,11 @@ std::string Metrics::render() const {
   }
   header(out, "kubecensus_collector_ingest_queue_reports", "gauge", "Reports waiting to be written.");
   out += "kubecensus_collector_ingest_queue_reports " + std::to_string(queueDepth_) + "\n";
+  header(out, "kubecensus_collector_inflight_memory_bytes", "gauge",
+         "Memory reserved by the request bodies being handled (raw, inflated, parsed).");
+  out += "kubecensus_collector_inflight_memory_bytes " + std::to_string(inflightMemory_) + "\n";
+  header(out, "kubecensus_collector_inflight_memory_limit_bytes", "gauge", "collector.max_inflight_memory.");
+  out += "kubecensus_collector_inflight_memory_limit_bytes " + std::to_string(inflightMemoryLimit_) + "\n";
   header(out, "kubecensus_collector_write_batch_reports", "histogram", "Reports per storage write.");
   out += batches_.render("kubecensus_collector_write_batch_reports", "", kBatchBounds.data(),
                          kBatchBounds.size());

@@ -1,6 +1,7 @@
 // The collector's metrics in Prometheus' text format (GET /metrics): requests by route, method
 // and status, request latency, reports accepted and duplicated by wire format, write batch
-// sizes, storage errors, requests in flight. Thread-safe; one mutex, held for a few additions.
+// sizes, storage errors, requests in flight, the memory request bodies hold. Thread-safe; one mutex, held for
+// a few additions.
 #pragma once
 
 #include <array>
@@ -37,6 +38,8 @@ class Metrics {
   void observeBatch(std::size_t reports);
   void countStorageError(const std::string& storage);
   void setQueueDepth(std::int64_t reports);
+  // What request bodies hold of collector.max_inflight_memory (MemoryBudget keeps it current).
+  void setInflightMemory(std::uint64_t bytes, std::uint64_t limit);
   std::string render() const;
 
  private:
@@ -48,6 +51,8 @@ class Metrics {
   std::map<std::string, std::uint64_t> storageErrors_;
   std::int64_t inFlight_ = 0;
   std::int64_t queueDepth_ = 0;
+  std::uint64_t inflightMemory_ = 0;
+  std::uint64_t inflightMemoryLimit_ = 0;
 };
 
 }  // namespace kubecensus::server

@@ -5,6 +5,7 @@
 
 #include "api_error.h"
 #include "memory_budget.h"
+#include "metrics.h"
 
 using namespace kubecensus::server;
 using namespace std::chrono_literals;
@@ -84,6 +85,18 @@ TEST_CASE("a request waits for memory once, not once per step", "[memory]") {
   const auto again = std::chrono::steady_clock::now();
   CHECK(statusOf([&] { waiting.growTo(100); }) == 503);  // its second is up: no second wait
   CHECK(std::chrono::steady_clock::now() - again < 500ms);
+}
+
+TEST_CASE("/metrics shows what the budget holds", "[memory]") {
+  Metrics metrics;
+  MemoryBudget budget(1000, 10ms, &metrics);
+  CHECK_THAT(metrics.render(), Catch::Contains("kubecensus_collector_inflight_memory_limit_bytes 1000\n"));
+  {
+    auto held = budget.reserve();
+    held.growTo(300);
+    CHECK_THAT(metrics.render(), Catch::Contains("kubecensus_collector_inflight_memory_bytes 300\n"));
+  }
+  CHECK_THAT(metrics.render(), Catch::Contains("kubecensus_collector_inflight_memory_bytes 0\n"));
 }
 
 TEST_CASE("without a budget every reservation is granted", "[memory]") {
