@@ -125,6 +125,28 @@ TEST_CASE("POST /api/v2/bundles stores a bundle and refuses a damaged one with a
   CHECK(collector.reports().size() == 2);
 }
 
+TEST_CASE(
+    "POST /api/v2/bundles: a bundle over max_bundle_size, or over what max_inflight_memory can hold, is "
+    "413") {
+  AirGappedCluster cluster;
+  cluster.report(2);
+  const std::string bundle = cluster.work.file("usage.bundle");
+  REQUIRE(cluster.spoolCommand({"export", "--output", bundle}).exitCode == 0);
+  const std::string bytes = readBytes(bundle);
+  // As sent: the limit below the bundle's size.
+  Collector small({"--set", "collector.max_bundle_size=" + std::to_string(bytes.size() - 1)});
+  HttpAnswer tooLarge = httpRequest(small.port(), {"POST", "/api/v2/bundles", bytes, "application/gzip"});
+  CHECK(tooLarge.status == 413);
+  CHECK(contains(json::parse(tooLarge.body)["error"]["message"], "over the limit"));
+  // Inflated and decoded, it needs more than a 1 KiB budget can ever hold.
+  Collector frugal({"--set", "collector.max_inflight_memory=1KiB"});
+  HttpAnswer unfit = httpRequest(frugal.port(), {"POST", "/api/v2/bundles", bytes, "application/gzip"});
+  CHECK(unfit.status == 413);
+  CHECK(contains(json::parse(unfit.body)["error"]["message"], "collector.max_inflight_memory"));
+  CHECK(small.reports().empty());
+  CHECK(frugal.reports().empty());
+}
+
 TEST_CASE("spool forward sends the spool's reports (or a bundle's) from a host that reaches the collector") {
   AirGappedCluster cluster;
   cluster.report(2);

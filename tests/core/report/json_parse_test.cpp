@@ -140,7 +140,7 @@ TEST_CASE("parseJson rejects nesting deeper than 64 levels", "[report][json]") {
   CHECK(parseJson("[\"" + std::string(100, '[') + "\"]").is_array());
 }
 
-TEST_CASE("parseJson refuses more than kMaxJsonValues values before building them", "[report][json]") {
+TEST_CASE("parseJson refuses more than kMaxJsonValues values, building no more than that", "[report][json]") {
   std::string atLimit = "[";
   for (std::size_t i = 0; i + 2 < kubecensus::kMaxJsonValues; ++i) atLimit += "0,";
   atLimit += "0]";  // the array and kMaxJsonValues - 1 numbers

@@ -24,7 +24,7 @@ struct TectonicAccount {
 };
 
 // Most values (objects, arrays, strings, numbers, literals) one parsed document may hold: a
-// report of 10,000 detailed nodes has about 300,000. The tree of a document costs up to ~64
+// report of 10,000 detailed nodes has about 300,000. The tree of a document costs up to ~96
 // bytes a value, so this bounds what one body can cost to parse (docs/reliability.md).
 inline constexpr std::size_t kMaxJsonValues = 1'000'000;
 

@@ -28,8 +28,8 @@ class ReportError : public std::runtime_error {
   std::size_t position_;
 };
 
-// A document larger in values than any report can be (kMaxJsonValues): refused before its tree
-// is built, so its memory stays bounded (the collector answers 413).
+// A document larger in values than any report can be (kMaxJsonValues): refused when its tree
+// reaches the limit, so its memory stays bounded (the collector answers 413).
 class JsonTooLargeError : public ReportError {
  public:
   explicit JsonTooLargeError(const std::string& message) : ReportError("", message) {}
