@@ -33,7 +33,8 @@ SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # The unit tests: every core module's, the collector's, and every fuzz corpus replayed.
 UNIT_TESTS = test-util test-report test-stats test-plugin test-config test-outbox test-kube test-app test-server
-UNIT_TEST_REGEX = ^(test-(util|report|stats|plugin|config|outbox|kube|app|server):|fuzz replay:)
+space := $(subst ,, )
+UNIT_TEST_REGEX = ^(($(subst $(space),|,$(UNIT_TESTS))):|fuzz replay:)
 
 configure-asan: deps
 	@cmake -S . -B build-asan $(CMAKE_FLAGS) -DKUBECENSUS_SANITIZE=ON >/dev/null

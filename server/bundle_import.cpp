@@ -20,18 +20,20 @@ BundleImport importBundle(Ingestor& ingestor, const std::string& bytes, std::uin
                           const std::function<void(std::size_t, std::size_t)>& progress,
                           MemoryBudget::Reservation* memory) {
   std::vector<std::string> lines;
-  std::size_t inflated = 0;
   try {
-    lines = readBundle(bytes, maxInflatedBytes, nullptr, [&](std::size_t size) {
-      inflated = size;
-      if (memory) memory->growTo(bytes.size() + 2 * size);  // the text, then its lines
+    lines = readBundle(bytes, maxInflatedBytes, nullptr, [&](std::size_t inflated) {
+      if (memory) memory->growTo(bytes.size() + 2 * inflated);  // the text, then its lines
     });
   } catch (const BundleError& e) {
     throw ApiError(e.tooLarge() ? 413 : 400, e.what());
   }
   // and the reports decoded from them, and the parse tree of one line at a time
+  std::size_t inflated = 0;
   std::size_t longest = 0;
-  for (const std::string& line : lines) longest = std::max(longest, line.size());
+  for (const std::string& line : lines) {
+    inflated += line.size() + 1;
+    longest = std::max(longest, line.size());
+  }
   if (memory) memory->growTo(bytes.size() + 4 * inflated + jsonParseCost(longest));
   std::vector<Report> reports;
   reports.reserve(lines.size());

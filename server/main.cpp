@@ -12,7 +12,7 @@
 #include "api_error.h"
 #include "bundle_import.h"
 #include "collector_options.h"
-#include "dashboard_routes.h"
+#include "collector_routes.h"
 #include "demo_history.h"
 #include "http_server.h"
 #include "ingestor.h"
@@ -27,7 +27,6 @@
 #include "memory_budget.h"
 #include "metrics.h"
 #include "retention_job.h"
-#include "stats_routes.h"
 
 using namespace kubecensus;
 
@@ -219,9 +218,7 @@ int serve(Startup& startup) {
         std::max(core.getDuration("retention_interval"), std::chrono::milliseconds(1000)), log);
   server::StatsSettings stats;
   stats.minClusters = std::max<std::int64_t>(1, core.getInt("stats_min_clusters"));
-  std::vector<server::Route> routes = server::apiRoutes(ingestor, api, metrics, access);
-  for (auto more : {server::statsRoutes(ingestor, stats), server::dashboardRoutes()})
-    routes.insert(routes.end(), more.begin(), more.end());
+  std::vector<server::Route> routes = server::collectorRoutes(ingestor, api, stats, metrics, access);
   if (!ingestor.statsStorage())
     log.warning("no configured storage keeps statistics (sqlite and postgres do): /api/v2/stats answers 503");
   server::HttpServer http(std::move(routes), settings, log, &metrics);
@@ -245,8 +242,8 @@ int main(int argc, char** argv) {
   // Bodies and their parse trees come and go on 16 worker threads. With glibc's defaults each
   // thread's arena keeps what it once held and large blocks stop being returned after the first
   // ones are freed (the mmap threshold adapts upwards): under 256 connections of the costliest
-  // bodies peak RSS reached 503 MiB against a 128 MiB max_inflight_memory; with two arenas and
-  // a fixed threshold, 183-191 MiB (collector_hostile_test, docs/reliability.md).
+  // bodies peak RSS reached 503 MiB against a 128 MiB max_inflight_memory, with two arenas and
+  // a fixed threshold far less (collector_hostile_test; figures in docs/reliability.md).
   mallopt(M_ARENA_MAX, 2);
   mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif

@@ -27,11 +27,12 @@ struct Pass {
 std::vector<Pass> runAgentPasses(TestApiServer& cluster, std::size_t passes, std::string& log) {
   Collector collector;
   TempDir work;
-  ChildProcess agent(agentBinary(),
-                     {"run", "--kubeconfig", cluster.kubeconfig(), "--database", collector.url(), "--set",
-                      "agent.state_dir=" + work.file("state"), "--set", "agent.period=1s", "--set",
-                      "agent.jitter_percent=0", "--set", "kubernetes.timeout=2s"},
-                     work.file("agent.log"), agentEnvironment());
+  ChildProcess agent(
+      agentBinary(),
+      {"run", "--kubeconfig", cluster.kubeconfig(), "--database", collector.url(), "--set",
+       "agent.state_dir=" + work.file("state"), "--set", "agent.period=1s", "--set", "agent.jitter_percent=0",
+       "--set", "kubernetes.timeout=2s", "--set", "kubernetes.page_size=2"},  // 7 pods: 4 pages
+      work.file("agent.log"), agentEnvironment());
   const bool reported =
       eventually([&] { return collector.reports().size() >= passes; }, std::chrono::seconds(90));
   agent.stop(SIGTERM);
@@ -66,8 +67,9 @@ TEST_CASE(
   INFO("fault: " << testCase.fault);
 
   SECTION("once: retried, the report is whole") {
-    TestApiServer cluster(TestApiServer::recordedCluster(
-        {"--fault-on", "pods", "--fault", testCase.fault, "--fault-count", "1", "--fault-delay", "5000"}));
+    TestApiServer cluster(
+        TestApiServer::recordedCluster({"--fault-on", "pods", "--fail-after-pages", "1", "--fault",
+                                        testCase.fault, "--fault-count", "1", "--fault-delay", "5000"}));
     std::string log;
     const auto passes = runAgentPasses(cluster, 1, log);
     CHECK(passes[0].errors.empty());
@@ -77,16 +79,17 @@ TEST_CASE(
   }
 
   SECTION("every attempt of one list: that list is named, the rest reported, the next pass whole") {
-    // The cronjobs list fails as often as the agent tries in its first pass; then it is well.
+    // The pods list's second page fails as often as the agent tries in its first pass; then the
+    // server is well.
     TestApiServer cluster(TestApiServer::recordedCluster(
-        {"--fault-on", "cronjobs.batch", "--fault", testCase.fault, "--fault-count",
+        {"--fault-on", "pods", "--fail-after-pages", "1", "--fault", testCase.fault, "--fault-count",
          std::to_string(kAgentAttempts), "--fault-delay", "5000"}));
     std::string log;
     const auto passes = runAgentPasses(cluster, 2, log);
     REQUIRE(passes[0].errors.size() == 1);
     INFO(passes[0].errors[0]);
-    CHECK(passes[0].errors[0] == std::string("could not list cronjobs.batch ") + testCase.reportSays +
-                                     ", so the report has no cronjobs.batch; the agent's log says more");
+    CHECK(passes[0].errors[0] == std::string("could not list pods ") + testCase.reportSays +
+                                     ", so the report has no pods; the agent's log says more");
     CHECK_THAT(log, Catch::Contains("gave up after " + std::to_string(kAgentAttempts) + " attempts") &&
                         Catch::Contains(testCase.logSays));
     CHECK(passes[0].nodeCount == 3);  // what was listed before is reported

@@ -14,6 +14,12 @@ void requireZlibSize(std::size_t size) {
     throw GzipError("more than 4 GiB cannot go through gzip here", true);
 }
 
+// Ends an inflate stream however its function is left (an error, the limit, onGrow throwing).
+struct InflateEnd {
+  z_stream& stream;
+  ~InflateEnd() { inflateEnd(&stream); }
+};
+
 }  // namespace
 
 std::string gzipCompress(const std::string& data) {
@@ -42,6 +48,7 @@ std::string gzipDecompress(const std::string& compressed, std::uint64_t maxBytes
   requireZlibSize(compressed.size());
   z_stream stream{};
   if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) throw GzipError("cannot set up gzip decoding", false);
+  const InflateEnd end{stream};
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
   stream.avail_in = static_cast<uInt>(compressed.size());
   std::string out;
@@ -54,26 +61,14 @@ std::string gzipDecompress(const std::string& compressed, std::uint64_t maxBytes
     if (rc != Z_OK && rc != Z_STREAM_END) {
       const std::string why = rc == Z_BUF_ERROR ? "it ends before the gzip stream does"
                                                 : (stream.msg ? stream.msg : "error " + std::to_string(rc));
-      inflateEnd(&stream);
       throw GzipError("not valid gzip: " + why, false);
     }
     out.append(buffer, sizeof buffer - stream.avail_out);
-    if (out.size() > maxBytes) {
-      inflateEnd(&stream);
+    if (out.size() > maxBytes)
       throw GzipError("inflates to more than the limit of " + std::to_string(maxBytes) + " bytes", true);
-    }
-    if (onGrow) {
-      try {
-        onGrow(out.size());
-      } catch (...) {
-        inflateEnd(&stream);
-        throw;
-      }
-    }
+    if (onGrow) onGrow(out.size());
   }
-  const bool trailing = stream.avail_in > 0;
-  inflateEnd(&stream);
-  if (trailing) throw GzipError("not valid gzip: bytes after the end of the gzip stream", false);
+  if (stream.avail_in > 0) throw GzipError("not valid gzip: bytes after the end of the gzip stream", false);
   return out;
 }
 

@@ -16,15 +16,13 @@
 #include <Poco/Net/StreamSocket.h>
 
 #include "access_control.h"
-#include "api_routes.h"
-#include "dashboard_routes.h"
+#include "collector_routes.h"
 #include "fuzz_support.h"
 #include "http_server.h"
 #include "ingestor.h"
 #include "kubecensus/util/logger.h"
 #include "memory_budget.h"
 #include "metrics.h"
-#include "stats_routes.h"
 
 using namespace kubecensus;
 
@@ -75,9 +73,7 @@ struct Collector {
   Collector() {
     server::ApiSettings api;
     api.memory = &memory;
-    routes = server::apiRoutes(ingestor, api, metrics, access);
-    for (auto more : {server::statsRoutes(ingestor, {}), server::dashboardRoutes()})
-      routes.insert(routes.end(), more.begin(), more.end());
+    routes = server::collectorRoutes(ingestor, api, {}, metrics, access);
     params->setKeepAlive(true);
     params->setTimeout(Poco::Timespan(2, 0));
     factory = server::newRouteHandlerFactory(routes, log, &metrics, server::AddressPolicy::Truncated);
