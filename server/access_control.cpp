@@ -1,8 +1,7 @@
 #include "access_control.h"
 
-#include <Poco/Net/HTTPServerRequest.h>
-
 #include <Poco/Base64Decoder.h>
+#include <Poco/Exception.h>
 
 #include <cmath>
 #include <iterator>
@@ -10,6 +9,7 @@
 
 #include "accounts.h"
 #include "api_error.h"
+#include "http/http_message.h"
 #include "kubecensus/util/hmac.h"
 
 namespace kubecensus::server {
@@ -51,7 +51,7 @@ AccessControl::AccessControl(AccessSettings settings) : settings_(std::move(sett
   settings_.adminTokens.clear();
 }
 
-std::string AccessControl::admit(const Poco::Net::HTTPServerRequest& request,
+std::string AccessControl::admit(const HttpRequest& request,
                                  const std::string& clientAddress, bool accountInBody) {
   if (settings_.ratePerSecond > 0) limit(clientAddress);
   if (!tokenDigests_.empty()) authenticate(request);
@@ -59,9 +59,9 @@ std::string AccessControl::admit(const Poco::Net::HTTPServerRequest& request,
   return authenticateAccount(request, accountInBody);  // checkAccount() charges the account's rate
 }
 
-std::string AccessControl::authenticateAccount(const Poco::Net::HTTPServerRequest& request,
+std::string AccessControl::authenticateAccount(const HttpRequest& request,
                                                bool accountInBody) {
-  const std::string header = request.get("Authorization", "");
+  const std::string header = request.header("Authorization");
   if (header.rfind("Basic ", 0) != 0) {
     if (accountInBody) return {};
     throw unauthorized("this collector needs an account: HTTP Basic authentication (account ID and secret)",
@@ -88,18 +88,18 @@ void AccessControl::checkAccount(const std::string& id, const std::string& secre
   if (settings_.ratePerSecond > 0) limit("account " + id);
 }
 
-void AccessControl::authenticate(const Poco::Net::HTTPServerRequest& request) const {
-  const std::string header = request.get("Authorization", "");
+void AccessControl::authenticate(const HttpRequest& request) const {
+  const std::string header = request.header("Authorization");
   if (header.rfind("Bearer ", 0) != 0)
     throw unauthorized("this collector needs \"Authorization: Bearer <token>\"");
   if (!bearerMatches(header, tokenDigests_))
     throw unauthorized("the bearer token is not accepted by this collector");
 }
 
-void AccessControl::admitAdmin(const Poco::Net::HTTPServerRequest& request) const {
+void AccessControl::admitAdmin(const HttpRequest& request) const {
   if (adminDigests_.empty())
     throw ApiError(403, "administrative requests are off: no collector.admin_tokens configured");
-  if (!bearerMatches(request.get("Authorization", ""), adminDigests_))
+  if (!bearerMatches(request.header("Authorization"), adminDigests_))
     throw unauthorized("this request needs \"Authorization: Bearer <one of collector.admin_tokens>\"");
 }
 

@@ -10,13 +10,10 @@
 #include <string>
 #include <vector>
 
-namespace Poco::Net {
-class HTTPServerRequest;
-}
-
 namespace kubecensus::server {
 
 class Accounts;
+struct HttpRequest;
 
 struct AccessSettings {
   std::vector<std::string> tokens;       // auth = token: the accepted bearer tokens
@@ -33,13 +30,13 @@ class AccessControl {
   // auth = account, returns the account that HTTP Basic authentication proved; without a Basic
   // header a request that may carry its account in the body (a tectonic payload) is let
   // through unproven (empty ID) for checkAccount(), any other is refused.
-  std::string admit(const Poco::Net::HTTPServerRequest& request, const std::string& clientAddress,
+  std::string admit(const HttpRequest& request, const std::string& clientAddress,
                     bool accountInBody = false);
   // auth = account: the account in a tectonic payload must be enabled and its secret right.
   void checkAccount(const std::string& id, const std::string& secret);
   // For administrative routes: 403 when no admin token is configured (the routes are off),
   // 401 without one of them as "Authorization: Bearer".
-  void admitAdmin(const Poco::Net::HTTPServerRequest& request) const;
+  void admitAdmin(const HttpRequest& request) const;
   bool accountsRequired() const { return settings_.accounts != nullptr; }
 
  private:
@@ -47,8 +44,8 @@ class AccessControl {
     double tokens;
     std::chrono::steady_clock::time_point refilled;
   };
-  void authenticate(const Poco::Net::HTTPServerRequest& request) const;
-  std::string authenticateAccount(const Poco::Net::HTTPServerRequest& request, bool accountInBody);
+  void authenticate(const HttpRequest& request) const;
+  std::string authenticateAccount(const HttpRequest& request, bool accountInBody);
   void limit(const std::string& clientAddress);
 
   AccessSettings settings_;

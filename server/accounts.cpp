@@ -13,9 +13,11 @@
 namespace kubecensus::server {
 namespace {
 
-constexpr int kIterations = 100000;
 constexpr std::size_t kKeyBytes = 32;
 
+// iterations = 0 marks a keyed hash: hash is hex of HMAC-SHA256(key = salt, data = secret).
+// Rows with iterations > 0 are PBKDF2, written by older releases. The meaning of the column
+// widened rather than the schema changing, so there is no migration to run or to refuse.
 const std::vector<const char*> kMigrations = {
     R"sql(
     CREATE TABLE accounts (
@@ -28,6 +30,23 @@ const std::vector<const char*> kMigrations = {
     );
     )sql",
 };
+
+struct Stored {
+  std::string salt, hash;
+  std::int64_t iterations = 0;
+  bool real = false;  // false: the dummy, which never verifies
+};
+
+// What an unknown or disabled ID is compared against: shaped like a real row, so the HMAC and
+// the comparison cost the same as for one.
+const Stored kDummy{std::string(32, '0'), std::string(64, '0'), 0, false};
+
+Stored lookup(sqlite::Connection& db, const std::string& id) {
+  sqlite::Statement query(db.handle(), "SELECT salt, iterations, hash, disabled FROM accounts WHERE id = ?1");
+  query.bind(1, id);
+  if (!query.step() || query.columnInt(3) != 0) return kDummy;
+  return {query.columnText(0), query.columnText(2), query.columnInt(1), true};
+}
 
 std::string toHex(const std::string& bytes) {
   static const char* kDigits = "0123456789abcdef";
@@ -53,6 +72,12 @@ bool sameBytes(const std::string& a, const std::string& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+// A keyed-hash row or the dummy: the HMAC and the comparison run before `real` is looked at.
+bool matchesKeyed(const Stored& stored, const std::string& secret) {
+  const bool same = sameBytes(hmacSha256Hex(stored.salt, secret), stored.hash);
+  return stored.real && same;
+}
+
 }  // namespace
 
 Accounts::Accounts(const std::string& path) : db_(std::make_unique<sqlite::Connection>(path)) {
@@ -67,21 +92,22 @@ std::string Accounts::add(const std::string& id) {
     throw std::invalid_argument("account ID '" + id + "' must be 1 to 128 of A-Z a-z 0-9 . _ -");
   const std::string secret = randomHex(24);
   const std::string salt = randomHex(16);
+  std::lock_guard<std::mutex> lock(mutex_);
   sqlite::Statement insert(
       db_->handle(),
-      "INSERT INTO accounts (id, salt, iterations, hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+      "INSERT INTO accounts (id, salt, iterations, hash, created_at) VALUES (?1, ?2, 0, ?3, ?4) "
       "ON CONFLICT (id) DO NOTHING");
   insert.bind(1, id);
   insert.bind(2, salt);
-  insert.bind(3, static_cast<std::int64_t>(kIterations));
-  insert.bind(4, toHex(pbkdf2(secret, salt, kIterations)));
-  insert.bind(5, nowMicros());
+  insert.bind(3, hmacSha256Hex(salt, secret));
+  insert.bind(4, nowMicros());
   insert.step();
   if (db_->changes() == 0) throw std::invalid_argument("account '" + id + "' exists already");
   return secret;
 }
 
 std::vector<AccountInfo> Accounts::list() {
+  std::lock_guard<std::mutex> lock(mutex_);
   std::vector<AccountInfo> accounts;
   sqlite::Statement query(db_->handle(), "SELECT id, created_at, disabled FROM accounts ORDER BY id");
   while (query.step()) accounts.push_back({query.columnText(0), query.columnInt(1), query.columnInt(2) != 0});
@@ -89,6 +115,7 @@ std::vector<AccountInfo> Accounts::list() {
 }
 
 void Accounts::disable(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
   sqlite::Statement update(db_->handle(), "UPDATE accounts SET disabled = 1 WHERE id = ?1");
   update.bind(1, id);
   update.step();
@@ -96,30 +123,41 @@ void Accounts::disable(const std::string& id) {
 }
 
 bool Accounts::verify(const std::string& id, const std::string& secret) {
-  const std::string digest = sha256Hex(secret);
-  std::string salt, hash;
-  int iterations = 0;
+  Stored stored;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    sqlite::Statement query(db_->handle(),
-                            "SELECT salt, iterations, hash, disabled FROM accounts WHERE id = ?1");
-    query.bind(1, id);
-    if (!query.step() || query.columnInt(3) != 0) {
-      verified_.erase(id);
-      return false;
-    }
-    if (auto known = verified_.find(id); known != verified_.end()) return sameBytes(known->second, digest);
-    salt = query.columnText(0);
-    iterations = static_cast<int>(query.columnInt(1));
-    hash = query.columnText(2);
+    stored = lookup(*db_, id);
   }
-  // PBKDF2 outside the lock: a wrong secret for one account does not hold up the others.
-  const bool ok = sameBytes(toHex(pbkdf2(secret, salt, iterations)), hash);
-  if (ok) {
+  if (stored.iterations > 0) return verifyLegacy(id, secret);
+  return matchesKeyed(stored, secret);
+}
+
+bool Accounts::verifyLegacy(const std::string& id, const std::string& secret) {
+  std::lock_guard<std::mutex> legacy(legacyMutex_);
+  Stored stored;
+  {
     std::lock_guard<std::mutex> lock(mutex_);
-    verified_[id] = digest;
+    stored = lookup(*db_, id);  // again: the request we waited for may have rewritten the row
   }
-  return ok;
+  if (stored.iterations <= 0) return matchesKeyed(stored, secret);
+  if (!sameBytes(toHex(pbkdf2(secret, stored.salt, static_cast<int>(stored.iterations))), stored.hash))
+    return false;
+  try {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // Only the row that was read: another replica, or `accounts`, may have changed it since.
+    sqlite::Statement update(db_->handle(),
+                             "UPDATE accounts SET iterations = 0, hash = ?1 "
+                             "WHERE id = ?2 AND iterations = ?3 AND hash = ?4");
+    update.bind(1, hmacSha256Hex(stored.salt, secret));
+    update.bind(2, id);
+    update.bind(3, stored.iterations);
+    update.bind(4, stored.hash);
+    update.step();
+  } catch (const sqlite::SqliteError&) {
+    // The secret is right whether or not the row could be rewritten (another writer held the
+    // file past busy_timeout): the next success tries again.
+  }
+  return true;
 }
 
 }  // namespace kubecensus::server

@@ -1,11 +1,17 @@
 // Collector accounts for auth = account (tectonic's accountID/accountSecret): kept in a small
-// SQLite file, each secret only as a salted PBKDF2-HMAC-SHA256 hash, compared in constant
-// time. Managed with `kubecensus-collector accounts add|list|disable`. A secret that verified
-// once is remembered (as its SHA-256) for the process's life, so PBKDF2 does not run per request.
+// SQLite file, managed with `kubecensus-collector accounts add|list|disable`. A secret is made
+// here, 192 random bits, so it cannot be guessed and needs no slow KDF: it is stored only as a
+// keyed hash, HMAC-SHA256 under the account's random salt (iterations = 0 in the table).
+// verify() does the same work whatever the ID: one lookup and one HMAC, against a fixed dummy
+// when the ID is unknown or disabled, compared in constant time, so its time does not tell
+// which IDs exist, and a flood of wrong secrets costs microseconds each, not a PBKDF2.
+// Accounts made by releases that stored PBKDF2-HMAC-SHA256 (iterations > 0) still verify; the
+// first time one does, its row is rewritten as the keyed hash, so PBKDF2 runs no more for it.
+// Until then a legacy account is the exception: each attempt on it runs PBKDF2 (one at a time,
+// so a flood of them holds one core, not all).
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,9 +44,11 @@ class Accounts {
   bool verify(const std::string& id, const std::string& secret);
 
  private:
+  bool verifyLegacy(const std::string& id, const std::string& secret);
+
   std::unique_ptr<sqlite::Connection> db_;
-  std::mutex mutex_;
-  std::map<std::string, std::string> verified_;  // id -> SHA-256 of the secret that verified
+  std::mutex mutex_;        // db_: one connection shared by the request threads
+  std::mutex legacyMutex_;  // PBKDF2 of a legacy row: one at a time, so it takes one core at most
 };
 
 }  // namespace kubecensus::server

@@ -3,10 +3,6 @@
 #include <stdexcept>
 #include <string>
 
-namespace Poco::Net {
-class HTTPServerResponse;
-}
-
 namespace kubecensus::server {
 
 // An answer other than success, sent as {"error": {"code": <status>, "message", "field"?}}.
@@ -28,7 +24,9 @@ class ApiError : public std::runtime_error {
   std::string field_;
 };
 
-void sendError(Poco::Net::HTTPServerResponse& response, const ApiError& error);
-void sendJson(Poco::Net::HTTPServerResponse& response, int status, const std::string& body);
+struct HttpResponse;
+
+// The error's JSON answer with its headers (Retry-After, Allow, WWW-Authenticate).
+HttpResponse errorResponse(const ApiError& error);
 
 }  // namespace kubecensus::server

@@ -1,17 +1,14 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "address_policy.h"
+#include "http/http_message.h"
 #include "trusted_proxies.h"
-
-namespace Poco::Net {
-class HTTPServerRequest;
-class HTTPServerResponse;
-}  // namespace Poco::Net
 
 namespace kubecensus {
 class Logger;
@@ -24,14 +21,23 @@ class Ingestor;
 class MemoryBudget;
 class Metrics;
 
-using Handler = std::function<void(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse&)>;
+// A route answers through `respond`, at once or later from another thread (an ingest answers
+// when its commit lands or its deadline passes). An ApiError thrown before it responded becomes
+// its JSON answer.
+using Handler = std::function<void(HttpRequest&, Respond)>;
 
 struct Route {
   std::string method;
   std::string path;  // exact, or with `prefix` every path under it ("/api/v2/clusters/")
   Handler handle;
   bool prefix = false;
+  // The handler waits on storage (statistics queries, erasure, bundles): the front end runs it
+  // on its blocking pool, never on an I/O thread.
+  bool blocking = false;
 };
+
+// A handler that answers at once with what `answer` returns.
+Handler answerNow(std::function<HttpResponse(HttpRequest&)> answer);
 
 struct ApiSettings {
   std::uint64_t maxBodyBytes = 1 << 20;
@@ -39,14 +45,15 @@ struct ApiSettings {
   std::uint64_t maxBundleBytes = 64 << 20;                 // inflated: 8 times as much
   TrustedProxies trustedProxies;                           // whose X-Forwarded-For is believed
   AddressPolicy addressPolicy = AddressPolicy::Truncated;  // what receivedFrom keeps
-  MemoryBudget* memory =
-      nullptr;  // what bodies may hold at once (collector.max_inflight_memory); null: no limit
+  // How long a POST waits for its commit (collector.commit_timeout); past it 503 + Retry-After.
+  std::chrono::milliseconds commitTimeout{5000};
 };
 
 // The collector's HTTP API: POST /api/v1 (Spartakus record or tectonic payload, 204),
 // POST /api/v2/reports (native, one or an array, 202), POST /api/v2/bundles (a bundle, 202),
 // GET /healthz, GET /version.
-// GET /readyz: 200 while every storage answers, 503 otherwise (a load balancer's readiness);
+// GET /healthz and /readyz: 200 while every storage answers, 503 otherwise (a load balancer's
+// readiness), from the state the health monitor keeps: never waiting on storage;
 // GET /metrics: Prometheus text.
 // DELETE /api/v2/clusters/{clusterID}: erases a cluster's reports from every storage that can
 // delete (admin token), answering which storages deleted how many and which cannot.
@@ -54,11 +61,19 @@ struct ApiSettings {
 std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings, Metrics& metrics,
                              AccessControl& access);
 
+struct DispatchContext {
+  Logger& log;
+  Metrics* metrics = nullptr;
+  AddressPolicy logAddress = AddressPolicy::Truncated;  // how the access log names the peer
+  // Runs a blocking route's work elsewhere; empty: on the calling thread.
+  std::function<void(std::function<void()>)> offload = {};
+};
+
 // Finds the route for a request and runs it; unknown path 404, known path with another
-// method 405 with Allow; any ApiError becomes its JSON answer, anything else a 500.
-// The access log line names the peer as `logAddress` keeps it.
-void dispatch(const std::vector<Route>& routes, Poco::Net::HTTPServerRequest& request,
-              Poco::Net::HTTPServerResponse& response, Logger& log, Metrics* metrics = nullptr,
-              AddressPolicy logAddress = AddressPolicy::Truncated);
+// method 405 with Allow; any ApiError becomes its JSON answer, anything else a 500. `respond`
+// gets exactly one answer, after it is counted in the metrics and written to the access log.
+// `context` must outlive every answer (one may come later, from another thread).
+void dispatch(const std::vector<Route>& routes, HttpRequest request, Respond respond,
+              const DispatchContext& context);
 
 }  // namespace kubecensus::server

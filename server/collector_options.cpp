@@ -31,7 +31,47 @@ ProgramSpec collectorProgram() {
             "as they are read); beyond it a request waits up to a second, then gets 503 with Retry-After, "
             "and one that could never fit gets 413 (docs/reliability.md#resource-bounds)",
             0},
-           {"threads", OptionType::Integer, "16", "HTTP worker threads", 0},
+           {"max_inflight_memory_per_client", OptionType::Size, "64MiB",
+            "what the requests of one client (an IPv4 address or IPv6 /64; behind a trusted proxy, the "
+            "forwarded address) may hold of max_inflight_memory at once; beyond it 503 with Retry-After",
+            0},
+           {"threads", OptionType::Integer, "0",
+            "I/O threads of the HTTP front end, each serving any number of connections (0: one per core)", 0},
+           {"blocking_threads", OptionType::Integer, "4",
+            "threads for the requests that read storage (statistics, erasure, bundles); more of those "
+            "waiting than 64 per thread get 503",
+            0},
+           {"max_connections", OptionType::Integer, "16384",
+            "client connections held at once; past it a new one gets 503 and is closed", 0},
+           {"max_connections_per_client", OptionType::Integer, "512",
+            "connections one client address (IPv4 address, IPv6 /64) may hold; past it 429 and closed. "
+            "Trusted proxies count only towards max_connections",
+            0},
+           {"header_timeout", OptionType::Duration, "10s",
+            "time from a request's first byte (or a new connection) to its last header; past it 408 and "
+            "closed. Also the grace before min_body_rate applies",
+            0},
+           {"idle_timeout", OptionType::Duration, "75s",
+            "a kept-alive connection without a request is closed after this (longer than a proxy's "
+            "upstream keep-alive, 60 s in ingress-nginx, so the proxy closes first)",
+            0},
+           {"min_body_rate", OptionType::Size, "4KiB",
+            "bytes per second a request body must arrive at, after header_timeout of grace; a slower "
+            "sender gets 408 and is disconnected",
+            0},
+           {"max_requests_per_connection", OptionType::Integer, "1000",
+            "requests on one connection; the last answer says Connection: close", 0},
+           {"max_header_size", OptionType::Size, "16KiB",
+            "the request line and headers together at most; beyond 431", 0},
+           {"max_headers", OptionType::Integer, "100", "header lines in one request at most; beyond 431", 0},
+           {"commit_timeout", OptionType::Duration, "5s",
+            "how long a POST waits for its reports to be committed; past it 503 with Retry-After: not "
+            "acknowledged, and a retry is stored once (report IDs)",
+            0},
+           {"shutdown_timeout", OptionType::Duration, "10s",
+            "on SIGTERM: time for requests in progress and queued reports; past it the collector exits "
+            "without waiting for a storage that does not answer",
+            0},
            {"trusted_proxies", OptionType::List, "",
             "addresses or CIDR ranges of load balancers whose X-Forwarded-For names the client "
             "(receivedFrom, "
@@ -84,9 +124,10 @@ ProgramSpec collectorProgram() {
             0},
            {"queue_capacity", OptionType::Integer, "10000",
             "reports waiting to be stored at most; beyond it requests get 503 with Retry-After", 0},
-           {"max_queued", OptionType::Integer, "256",
-            "connections waiting for a worker before new ones are refused", 0},
-           {"timeout", OptionType::Duration, "10s", "per-connection read and write timeout", 0},
+           {"max_queued", OptionType::Integer, "1024",
+            "connections the kernel queues before the collector accepts them (listen backlog)", 0},
+           {"timeout", OptionType::Duration, "10s",
+            "time for a client to take an answer (write timeout); past it the connection is closed", 0},
            {"plugin_dirs", OptionType::List, "", "more directories to load plugins from", 0},
            {"log_level", OptionType::String, "info", "how much to log", 0, "debug,info,warning,error"},
        }}};

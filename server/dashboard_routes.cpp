@@ -1,7 +1,4 @@
 // GET / and the dashboard's assets (server/dashboard/), served from the binary.
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-
 #include "dashboard_routes.h"
 #include "embedded_files.h"
 #include "kubecensus/util/hmac.h"
@@ -16,8 +13,8 @@ std::string contentTypeOf(std::string_view name) {
   return "application/octet-stream";
 }
 
-void serve(const EmbeddedFile& file, const std::string& etag, Poco::Net::HTTPServerRequest& request,
-           Poco::Net::HTTPServerResponse& response) {
+HttpResponse serve(const EmbeddedFile& file, const std::string& etag, const HttpRequest& request) {
+  HttpResponse response;
   // Everything comes from this server; the page runs no inline script and loads nothing else.
   response.set(
       "Content-Security-Policy",
@@ -27,15 +24,13 @@ void serve(const EmbeddedFile& file, const std::string& etag, Poco::Net::HTTPSer
   response.set("Referrer-Policy", "no-referrer");
   response.set("Cache-Control", "no-cache");  // revalidated with the ETag: a new collector, new assets
   response.set("ETag", etag);
-  if (request.get("If-None-Match", "") == etag) {
-    response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NOT_MODIFIED);
-    response.send();
-    return;
+  if (request.header("If-None-Match") == etag) {
+    response.status = 304;
+    return response;
   }
-  response.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
-  response.setContentType(contentTypeOf(file.name));
-  response.setContentLength(static_cast<std::streamsize>(file.size));
-  response.send().write(file.data, static_cast<std::streamsize>(file.size));
+  response.contentType = contentTypeOf(file.name);
+  response.body.assign(file.data, file.size);
+  return response;
 }
 
 }  // namespace
@@ -45,10 +40,7 @@ std::vector<Route> dashboardRoutes() {
   for (const EmbeddedFile& file : embeddedFiles()) {
     const std::string etag = "\"" + sha256Hex(std::string_view(file.data, file.size)).substr(0, 16) + "\"";
     const std::string path = file.name == "index.html" ? "/" : "/" + std::string(file.name);
-    routes.push_back(
-        {"GET", path, [&file, etag](Poco::Net::HTTPServerRequest& q, Poco::Net::HTTPServerResponse& r) {
-           serve(file, etag, q, r);
-         }});
+    routes.push_back({"GET", path, answerNow([&file, etag](HttpRequest& q) { return serve(file, etag, q); })});
   }
   return routes;
 }

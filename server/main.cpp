@@ -1,5 +1,6 @@
 // kubecensus-collector: accepts usage reports over HTTP and stores them.
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -14,7 +15,7 @@
 #include "collector_options.h"
 #include "collector_routes.h"
 #include "demo_history.h"
-#include "http_server.h"
+#include "http/front_end.h"
 #include "ingestor.h"
 #include "kubecensus/plugin/options.h"
 #include "kubecensus/report/time.h"
@@ -140,7 +141,7 @@ int accountsCommand(Startup& startup, const std::vector<std::string>& words) {
   if (words.size() == 3 && words[1] == "add") {
     const std::string secret = accounts.add(words[2]);
     std::cout << "account " << words[2] << " created in " << path << "\nsecret: " << secret
-              << "\n(shown once: it is stored only as a salted PBKDF2 hash)\n";
+              << "\n(shown once: only a keyed hash of it is stored)\n";
     return kExitOk;
   }
   if (words.size() == 3 && words[1] == "disable") {
@@ -171,8 +172,10 @@ int serve(Startup& startup) {
   api.maxBodyBytes = core.getSize("max_body_size");
   api.maxDecompressedBytes = core.getSize("max_decompressed_size");
   api.maxBundleBytes = core.getSize("max_bundle_size");
-  server::MemoryBudget memory(core.getSize("max_inflight_memory"), std::chrono::seconds(1), &metrics);
-  api.memory = &memory;
+  // No wait: a request that does not fit is answered 503 at once (no I/O thread ever waits).
+  server::MemoryBudget memory(core.getSize("max_inflight_memory"), std::chrono::milliseconds(0), &metrics,
+                              core.getSize("max_inflight_memory_per_client"));
+  api.commitTimeout = core.getDuration("commit_timeout");
   try {
     api.trustedProxies = server::TrustedProxies(core.getList("trusted_proxies"));
   } catch (const std::invalid_argument& e) {
@@ -200,12 +203,29 @@ int serve(Startup& startup) {
   server::AccessControl access(accessSettings);
 
   ListenAddress listen = parseListenAddress(core.getString("listen"));
-  server::HttpServerSettings settings;
+  server::FrontEndSettings settings;
   settings.host = listen.host;
   settings.port = listen.port;
-  settings.threads = static_cast<int>(core.getInt("threads"));
-  settings.maxQueued = static_cast<int>(core.getInt("max_queued"));
-  settings.timeout = core.getDuration("timeout");
+  settings.ioThreads = static_cast<int>(core.getInt("threads"));
+  settings.blockingThreads = static_cast<int>(std::max<std::int64_t>(1, core.getInt("blocking_threads")));
+  settings.backlog = static_cast<int>(core.getInt("max_queued"));
+  settings.maxConnections = static_cast<std::size_t>(std::max<std::int64_t>(1, core.getInt("max_connections")));
+  settings.maxConnectionsPerClient =
+      static_cast<std::size_t>(std::max<std::int64_t>(1, core.getInt("max_connections_per_client")));
+  settings.headerTimeout = core.getDuration("header_timeout");
+  settings.idleTimeout = core.getDuration("idle_timeout");
+  settings.writeTimeout = core.getDuration("timeout");
+  settings.minBodyBytesPerSecond = core.getSize("min_body_rate");
+  settings.maxRequestsPerConnection =
+      static_cast<std::size_t>(std::max<std::int64_t>(1, core.getInt("max_requests_per_connection")));
+  settings.maxHeaderBytes = static_cast<std::size_t>(core.getSize("max_header_size"));
+  settings.maxHeaders = static_cast<std::size_t>(std::max<std::int64_t>(1, core.getInt("max_headers")));
+  settings.shutdownTimeout = core.getDuration("shutdown_timeout");
+  settings.bodyLimit = [body = api.maxBodyBytes, bundle = api.maxBundleBytes](std::string_view path) {
+    return path == "/api/v2/bundles" ? bundle : body;
+  };
+  settings.memory = &memory;
+  settings.trustedProxies = &api.trustedProxies;
   settings.tlsCertFile = core.getString("tls_cert");
   settings.tlsKeyFile = core.getString("tls_key");
   if (settings.tlsCertFile.empty() != settings.tlsKeyFile.empty())
@@ -221,15 +241,32 @@ int serve(Startup& startup) {
   std::vector<server::Route> routes = server::collectorRoutes(ingestor, api, stats, metrics, access);
   if (!ingestor.statsStorage())
     log.warning("no configured storage keeps statistics (sqlite and postgres do): /api/v2/stats answers 503");
-  server::HttpServer http(std::move(routes), settings, log, &metrics);
-  http.start();
-  log.info(std::string("kubecensus-collector ") + kVersion + " listening on " + http.scheme() + "://" +
-           listen.host + ":" + std::to_string(http.port()));
+  std::unique_ptr<server::HttpFrontEnd> http;
+  try {
+    http = std::make_unique<server::HttpFrontEnd>(std::move(routes), settings, log, &metrics);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string("collector.listen / collector.tls_*: ") + e.what());
+  }
+  http->start();
+  log.info(std::string("kubecensus-collector ") + kVersion + " listening on " + http->scheme() + "://" +
+           listen.host + ":" + std::to_string(http->port()));
 
   while (!Shutdown::waitFor(std::chrono::hours(1))) {
   }
   log.info("shutting down (signal " + std::to_string(Shutdown::signal()) + ")");
-  http.stop();
+  // Every acknowledged report is committed already (an answer comes only after its commit);
+  // what is still queued was not acknowledged. A storage that never answers must not keep the
+  // process alive: past the bounds it exits without waiting for it.
+  const bool served = http->stop();
+  const bool drained = ingestor.drain(settings.shutdownTimeout);
+  if (!served || !drained) {
+    log.error("a storage did not answer within collector.shutdown_timeout; exiting without waiting for it "
+              "(nothing acknowledged is lost: unanswered requests were not acknowledged)");
+    std::cout.flush();
+    std::cerr.flush();
+    std::_Exit(kExitOk);
+  }
+  http.reset();
   retention.reset();
   log.info("stopped");
   return kExitOk;
@@ -239,7 +276,7 @@ int serve(Startup& startup) {
 
 int main(int argc, char** argv) {
 #ifdef __GLIBC__
-  // Bodies and their parse trees come and go on 16 worker threads. With glibc's defaults each
+  // Bodies and their parse trees come and go on several threads. With glibc's defaults each
   // thread's arena keeps what it once held and large blocks stop being returned after the first
   // ones are freed (the mmap threshold adapts upwards): under 256 connections of the costliest
   // bodies peak RSS reached 503 MiB against a 128 MiB max_inflight_memory, with two arenas and

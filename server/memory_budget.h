@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <unordered_map>
 
 namespace kubecensus::server {
 
@@ -18,16 +20,19 @@ class Metrics;
 
 class MemoryBudget {
  public:
-  // `metrics`, if given, is told what is reserved whenever it changes.
-  MemoryBudget(std::uint64_t bytes, std::chrono::milliseconds wait, Metrics* metrics = nullptr);
+  // `metrics`, if given, is told what is reserved whenever it changes. `perClientBytes` (0: no
+  // such bound) is what the requests of one client may hold at once, so one client's bodies
+  // cannot make everyone else wait.
+  MemoryBudget(std::uint64_t bytes, std::chrono::milliseconds wait, Metrics* metrics = nullptr,
+               std::uint64_t perClientBytes = 0);
 
   // What one request holds; returned to the budget when it goes out of scope.
   class Reservation {
    public:
     Reservation() = default;  // without a budget: every growTo is granted
-    explicit Reservation(MemoryBudget* budget) : budget_(budget) {}
+    Reservation(MemoryBudget* budget, std::string client) : budget_(budget), client_(std::move(client)) {}
     Reservation(Reservation&& other) noexcept;
-    Reservation& operator=(Reservation&&) = delete;
+    Reservation& operator=(Reservation&& other) noexcept;  // gives back what this one held
     ~Reservation();
     // Holds at least `bytes` in all. Throws ApiError 413 when `bytes` exceeds the whole budget,
     // 503 (Retry-After) when it is not free within the budget's wait, counted from the first
@@ -37,21 +42,26 @@ class MemoryBudget {
 
    private:
     MemoryBudget* budget_ = nullptr;
+    std::string client_;  // whose share it counts against; empty: none
     std::uint64_t bytes_ = 0;
     std::optional<std::chrono::steady_clock::time_point> deadline_;  // set by the first wait
   };
 
-  Reservation reserve() { return Reservation(this); }
+  // `client`: the client key (http/client_key.h) of the request's sender.
+  Reservation reserve(std::string client = {}) { return Reservation(this, std::move(client)); }
   std::uint64_t inUse() const;
   std::uint64_t limit() const { return limit_; }
 
  private:
-  void take(std::uint64_t more, std::optional<std::chrono::steady_clock::time_point>& deadline);
-  void give(std::uint64_t bytes);
+  void take(std::uint64_t more, const std::string& client,
+            std::optional<std::chrono::steady_clock::time_point>& deadline);
+  void give(std::uint64_t bytes, const std::string& client);
 
   void report();  // to metrics_; with mutex_ held
 
   const std::uint64_t limit_;
+  const std::uint64_t perClient_;
+  std::unordered_map<std::string, std::uint64_t> byClient_;  // with mutex_
   const std::chrono::milliseconds wait_;
   Metrics* const metrics_;
   mutable std::mutex mutex_;

@@ -97,6 +97,21 @@ void Metrics::setInflightMemory(std::uint64_t bytes, std::uint64_t limit) {
   inflightMemoryLimit_ = limit;
 }
 
+void Metrics::countRefusal(const std::string& reason) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++refusals_[reason];
+}
+
+void Metrics::connectionOpened() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++connections_;
+}
+
+void Metrics::connectionClosed() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  --connections_;
+}
+
 void Metrics::countStorageError(const std::string& storage) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++storageErrors_[storage];
@@ -140,6 +155,12 @@ std::string Metrics::render() const {
   for (const auto& [storage, count] : storageErrors_)
     out += "kubecensus_collector_storage_errors_total{" + label("storage", storage) + "} " +
            std::to_string(count) + "\n";
+  header(out, "kubecensus_collector_connections", "gauge", "Client connections open now.");
+  out += "kubecensus_collector_connections " + std::to_string(connections_) + "\n";
+  header(out, "kubecensus_collector_refusals_total", "counter",
+         "Connections and requests refused or cut off at a bound, by bound (docs/reliability.md).");
+  for (const auto& [reason, count] : refusals_)
+    out += "kubecensus_collector_refusals_total{" + label("reason", reason) + "} " + std::to_string(count) + "\n";
   return out;
 }
 

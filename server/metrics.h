@@ -37,6 +37,10 @@ class Metrics {
   void countReports(const std::string& format, std::uint64_t accepted, std::uint64_t duplicates);
   void observeBatch(std::size_t reports);
   void countStorageError(const std::string& storage);
+  // A bound was hit: `reason` is one of a fixed set (max_connections, header_timeout, ...).
+  void countRefusal(const std::string& reason);
+  void connectionOpened();
+  void connectionClosed();
   void setQueueDepth(std::int64_t reports);
   // What request bodies hold of collector.max_inflight_memory (MemoryBudget keeps it current).
   void setInflightMemory(std::uint64_t bytes, std::uint64_t limit);
@@ -49,6 +53,8 @@ class Metrics {
   std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> reports_;  // format -> accepted, duplicates
   Histogram batches_;
   std::map<std::string, std::uint64_t> storageErrors_;
+  std::map<std::string, std::uint64_t> refusals_;
+  std::int64_t connections_ = 0;
   std::int64_t inFlight_ = 0;
   std::int64_t queueDepth_ = 0;
   std::uint64_t inflightMemory_ = 0;

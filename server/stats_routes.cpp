@@ -1,7 +1,6 @@
 #include "stats_routes.h"
 
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Exception.h>
 #include <Poco/URI.h>
 #include <nlohmann/json.hpp>
 
@@ -28,9 +27,9 @@ Day defaultFrom(Day to, Interval interval) {
   return from;
 }
 
-bool wantsCsv(const Poco::Net::HTTPServerRequest& request, const std::string& format) {
+bool wantsCsv(const HttpRequest& request, const std::string& format) {
   if (!format.empty()) return format == "csv";
-  return request.get("Accept", "").find("text/csv") != std::string::npos;
+  return request.header("Accept").find("text/csv") != std::string::npos;
 }
 
 struct ParsedQuery {
@@ -38,7 +37,7 @@ struct ParsedQuery {
   bool csv = false;
 };
 
-ParsedQuery parseQuery(const Poco::Net::HTTPServerRequest& request, const std::string& name,
+ParsedQuery parseQuery(const HttpRequest& request, const std::string& name,
                        const StatsSettings& settings) {
   ParsedQuery parsed;
   StatQuery& query = parsed.query;
@@ -53,7 +52,7 @@ ParsedQuery parseQuery(const Poco::Net::HTTPServerRequest& request, const std::s
   std::string from, to, format;
   Poco::URI::QueryParameters parameters;
   try {
-    parameters = Poco::URI(request.getURI()).getQueryParameters();
+    parameters = Poco::URI(request.target).getQueryParameters();
   } catch (const Poco::Exception& e) {
     throw ApiError(400, "the query string cannot be decoded: " + e.message());
   }
@@ -113,10 +112,9 @@ Storage& statsStorage(Ingestor& ingestor) {
   return *storage;
 }
 
-void getStat(Ingestor& ingestor, const StatsSettings& settings, Poco::Net::HTTPServerRequest& request,
-             Poco::Net::HTTPServerResponse& response) {
-  const std::string name =
-      Poco::URI(request.getURI()).getPath().substr(std::string_view(kStatsPrefix).size());
+// Runs on the blocking pool: it reads the statistics from storage.
+HttpResponse getStat(Ingestor& ingestor, const StatsSettings& settings, const HttpRequest& request) {
+  const std::string name = request.path.substr(std::string_view(kStatsPrefix).size());
   const ParsedQuery parsed = parseQuery(request, name, settings);
   Storage& storage = statsStorage(ingestor);
   json answer;
@@ -127,39 +125,33 @@ void getStat(Ingestor& ingestor, const StatsSettings& settings, Poco::Net::HTTPS
     unavailable.retryAfter = 5;
     throw unavailable;
   }
+  HttpResponse response = jsonResponse(200, answer.dump());
   response.set("Cache-Control", "no-cache");
-  if (!parsed.csv) {
-    sendJson(response, 200, answer.dump());
-    return;
-  }
-  const std::string csv = statCsv(parsed.query, answer);
-  response.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
-  response.setContentType("text/csv; charset=utf-8; header=present");
+  if (!parsed.csv) return response;
+  response.body = statCsv(parsed.query, answer);
+  response.contentType = "text/csv; charset=utf-8; header=present";
   response.set("Content-Disposition",
                "attachment; filename=\"" + name + "-" + stats::toString(parsed.query.interval) + "-" +
                    stats::formatDay(parsed.query.from) + "-" + stats::formatDay(parsed.query.to) + ".csv\"");
-  response.setContentLength(static_cast<std::streamsize>(csv.size()));
-  response.send() << csv;
+  return response;
 }
 
-void listStats(Poco::Net::HTTPServerResponse& response) {
+HttpResponse listStats() {
   json list = json::array();
   for (const auto& spec : stats::statCatalog())
     list.push_back({{"name", spec.name},
                     {"description", spec.description},
                     {"href", kStatsPrefix + std::string(spec.name)}});
-  sendJson(response, 200, json{{"stats", list}}.dump());
+  return jsonResponse(200, json{{"stats", list}}.dump());
 }
 
 }  // namespace
 
 std::vector<Route> statsRoutes(Ingestor& ingestor, const StatsSettings& settings) {
-  using Request = Poco::Net::HTTPServerRequest;
-  using Response = Poco::Net::HTTPServerResponse;
   return {
-      {"GET", "/api/v2/stats", [](Request&, Response& r) { listStats(r); }},
+      {"GET", "/api/v2/stats", answerNow([](HttpRequest&) { return listStats(); })},
       {"GET", kStatsPrefix,
-       [&ingestor, settings](Request& q, Response& r) { getStat(ingestor, settings, q, r); }, true},
+       answerNow([&ingestor, settings](HttpRequest& q) { return getStat(ingestor, settings, q); }), true, true},
   };
 }
 

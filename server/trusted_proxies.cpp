@@ -1,20 +1,26 @@
 #include "trusted_proxies.h"
 
-#include <Poco/Net/IPAddress.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <stdexcept>
 
 namespace kubecensus::server {
 namespace {
 
-// The address's raw bytes (an IPv4-mapped IPv6 address as IPv4), or empty if it is none.
-std::string rawBytes(const std::string& text) {
-  Poco::Net::IPAddress address;
-  if (!Poco::Net::IPAddress::tryParse(text, address)) return {};
-  if (address.family() == Poco::Net::IPAddress::IPv6 && address.isIPv4Mapped())
-    return rawBytes(address.toString().substr(address.toString().rfind(':') + 1));
-  const void* raw = address.addr();
-  return std::string(static_cast<const char*>(raw), address.length());
+// The address's raw bytes (an IPv4-mapped IPv6 address as IPv4, so one range covers both
+// spellings), or empty if it is none. inet_pton takes only the strict forms (no "10.1" or hex
+// octets), so what is kept as the client address is a plain address. A peer's IPv6 zone ("%2",
+// as a link-local peer carries) does not change which range it is in; a forwarded hop has no
+// business naming one of our interfaces, so there `zoned` is false and a zone is garbage.
+std::string rawBytes(const std::string& text, bool zoned = true) {
+  if (text.find('\0') != std::string::npos) return {};  // inet_pton would stop there
+  in_addr v4{};
+  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return std::string(reinterpret_cast<const char*>(&v4), 4);
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, (zoned ? text.substr(0, text.find('%')) : text).c_str(), &v6) != 1) return {};
+  const char* raw = reinterpret_cast<const char*>(&v6);
+  return IN6_IS_ADDR_V4MAPPED(&v6) ? std::string(raw + 12, 4) : std::string(raw, 16);
 }
 
 std::string trim(const std::string& text) {
@@ -58,19 +64,24 @@ bool TrustedProxies::trusted(const std::string& address) const {
   return false;
 }
 
-std::string TrustedProxies::clientAddress(const std::string& peer, const std::string& forwardedFor) const {
-  if (forwardedFor.empty() || !trusted(peer)) return peer;
+std::string TrustedProxies::clientAddress(const std::string& peer,
+                                          const std::vector<std::string>& forwardedForLines) const {
+  if (forwardedForLines.empty() || !trusted(peer)) return peer;
+  // The lines joined in order are one list, so its right end, the hop nearest to us, is the end
+  // of the last line: walk the lines backwards, each from its right.
   std::string client = peer;
-  std::size_t end = forwardedFor.size();
-  while (end > 0) {
-    const auto comma = forwardedFor.rfind(',', end - 1);
-    const std::size_t begin = comma == std::string::npos ? 0 : comma + 1;
-    const std::string hop = trim(forwardedFor.substr(begin, end - begin));
-    if (rawBytes(hop).empty()) break;  // garbage: stop at the last address we could trust
-    client = hop;
-    if (!trusted(hop)) break;
-    if (comma == std::string::npos) break;
-    end = comma;
+  for (auto line = forwardedForLines.rbegin(); line != forwardedForLines.rend(); ++line) {
+    std::size_t end = line->size();
+    while (true) {
+      const auto comma = end == 0 ? std::string::npos : line->rfind(',', end - 1);
+      const std::size_t begin = comma == std::string::npos ? 0 : comma + 1;
+      const std::string hop = trim(line->substr(begin, end - begin));
+      if (rawBytes(hop, false).empty()) return client;  // garbage: stop at the last address we could trust
+      client = hop;
+      if (!trusted(hop)) return client;
+      if (comma == std::string::npos) break;
+      end = comma;
+    }
   }
   return client;
 }

@@ -189,13 +189,14 @@ class Collector {
   // `port` 0: one the kernel picks. `withSqlite` false: only the storages of extraArgs.
   // `program`: another collector binary (an installed one).
   explicit Collector(const std::vector<std::string>& extraArgs = {}, unsigned short port = 0,
-                     bool withSqlite = true, const std::string& program = collectorBinary()) {
+                     bool withSqlite = true, const std::string& program = collectorBinary(),
+                     const std::string& scheme = "http") {
     std::vector<std::string> args{"--listen", "127.0.0.1:" + std::to_string(port)};
     if (withSqlite) args.insert(args.end(), {"--database", "sqlite:" + dbPath()});
     args.insert(args.end(), extraArgs.begin(), extraArgs.end());
     process_ = std::make_unique<ChildProcess>(program, args, logPath());
     // The whole line, newline included, so the port is not read half-written.
-    static const std::regex kListening(R"(listening on http://127\.0\.0\.1:([0-9]+)\n)");
+    const std::regex kListening("listening on " + scheme + R"(://127\.0\.0\.1:([0-9]+)\n)");
     std::smatch match;
     std::string log;
     bool found = eventually(

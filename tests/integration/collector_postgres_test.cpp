@@ -96,10 +96,60 @@ TEST_CASE("postgres: /readyz turns 503 while the database is down, and back", "[
   Collector collector({"--database", pg.url()});
   CHECK(collector.get("/readyz").status == 200);
   pg.stop();
-  HttpAnswer down = collector.get("/readyz");
-  CHECK(down.status == 503);
+  // Answered from what the health monitor saw (asked each second), never by waiting on storage.
+  HttpAnswer down;
+  CHECK(eventually(
+      [&] {
+        down = collector.get("/readyz");
+        return down.status == 503;
+      },
+      std::chrono::seconds(10)));
   CHECK(down.header("Retry-After") == "5");
   CHECK(down.body.find("storage.postgres") != std::string::npos);
   pg.start();
   CHECK(eventually([&] { return collector.get("/readyz").status == 200; }, std::chrono::seconds(20)));
+}
+
+TEST_CASE("postgres: a database that stops answering (SIGSTOP) gets 503 at the commit deadline, probes answer, "
+          "and the same process stores again after SIGCONT",
+          "[postgres][deadline]") {
+  PostgresServer pg;
+  Collector collector({"--database", pg.url(), "--set", "collector.commit_timeout=2s"});
+  const std::string first = kubecensus::randomUuid();
+  REQUIRE(collector.post("/api/v2/reports", nativeReport(first)).status == 202);
+  pg.freeze();
+  // The POST is not acknowledged: 503 with Retry-After (the client's timeout is the safety net).
+  const std::string frozen = kubecensus::randomUuid();
+  HttpAnswer refused = collector.post("/api/v2/reports", nativeReport(frozen));
+  INFO(refused.body);
+  CHECK(refused.status == 503);
+  CHECK_FALSE(refused.header("Retry-After").empty());
+  // The probes answer from what the monitor saw, while the database still hangs.
+  // (each answer comes at once; `eventually` waits for the monitor to see the hang)
+  CHECK(eventually([&] { return collector.get("/healthz").status == 503; }, std::chrono::seconds(10)));
+  HttpAnswer ready;
+  CHECK(eventually(
+      [&] {
+        ready = collector.get("/readyz");
+        return ready.status == 503;
+      },
+      std::chrono::seconds(10)));
+  CHECK(ready.body.find("127.0.0.1") == std::string::npos);  // no connection detail to anyone
+  CHECK(collector.get("/version").status == 200);
+  CHECK(collector.get("/metrics").status == 200);
+  pg.thaw();
+  // The same process stores again; the client's retry of the unacknowledged report is stored once.
+  HttpAnswer retried;
+  REQUIRE(eventually(
+      [&] {
+        retried = collector.post("/api/v2/reports", nativeReport(frozen));
+        return retried.status == 202;
+      },
+      std::chrono::seconds(60)));
+  REQUIRE(eventually([&] { return collector.get("/readyz").status == 200; }, std::chrono::seconds(30)));
+  const std::set<std::string> stored = storedIDs(pg);
+  CHECK(stored.count(first) == 1);
+  CHECK(stored.count(frozen) == 1);
+  CHECK(pg.query("SELECT count(*) FROM reports WHERE report_id = '" + frozen + "'") == "1\n");
+  CHECK(collector.stop() == 0);
 }

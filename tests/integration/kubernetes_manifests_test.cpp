@@ -219,3 +219,13 @@ TEST_CASE("kubernetes manifests: locked-down pods with resources, and configs th
   CHECK(collector["containers"][0]["livenessProbe"]["httpGet"]["path"].as<std::string>() == "/version");
   CHECK(collector["containers"][0]["startupProbe"]["httpGet"]["path"].as<std::string>() == "/version");
 }
+
+TEST_CASE("kubernetes manifests: the collector trusts no proxy's X-Forwarded-For by default", "[packaging]") {
+  // A trusted range lets every peer in it choose its receivedFrom and rate-limit bucket, so
+  // the shipped config names none; the comment beside it shows how to add the ingress's.
+  const YAML::Node config =
+      YAML::Load(findKind(kustomized("collector"), "ConfigMap")["data"]["collector.yaml"].as<std::string>());
+  const YAML::Node proxies = config["collector"]["trusted_proxies"];
+  INFO(YAML::Dump(proxies));
+  CHECK((!proxies || (proxies.IsSequence() && proxies.size() == 0)));
+}

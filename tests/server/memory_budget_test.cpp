@@ -110,3 +110,16 @@ TEST_CASE("the parse cost of a JSON text is bounded by the value limit", "[memor
   CHECK(jsonParseCost(10000) == 10000 + 96 * 5001);
   CHECK(jsonParseCost(std::uint64_t(16) << 20) == (std::uint64_t(16) << 20) + 96 * 1'000'000);
 }
+
+TEST_CASE("one client's requests hold at most its share, and others still get theirs", "[memory]") {
+  MemoryBudget budget(1000, 0ms, nullptr, 400);
+  auto first = budget.reserve("192.0.2.1");
+  first.growTo(400);
+  auto second = budget.reserve("192.0.2.1");
+  CHECK(statusOf([&] { second.growTo(1); }) == 503);
+  auto other = budget.reserve("192.0.2.2");
+  CHECK(statusOf([&] { other.growTo(400); }) == 0);
+  { auto moved = std::move(first); }  // the first request ends: its share is free again
+  CHECK(statusOf([&] { second.growTo(400); }) == 0);
+  CHECK(budget.inUse() == 800);
+}

@@ -2,8 +2,11 @@
 
 #include <Poco/Net/ServerSocket.h>
 
+#include <signal.h>
 #include <unistd.h>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 #include "support/process.h"
@@ -67,8 +70,45 @@ void PostgresServer::start() {
 
 void PostgresServer::stop() {
   if (!running_) return;
+  thaw();  // a frozen server would not stop
   run({kBin + "pg_ctl", "-D", dir_.file("data"), "-w", "-m", "fast", "stop"});
   running_ = false;
+}
+
+void PostgresServer::freeze() {
+  if (frozen_ || !running_) return;
+  signalAll(SIGSTOP);
+  frozen_ = true;
+}
+
+void PostgresServer::thaw() {
+  if (!frozen_) return;
+  signalAll(SIGCONT);
+  frozen_ = false;
+}
+
+// The postmaster first, so that it forks no child the scan of /proc below would miss; then its
+// children (backends, checkpointer, walwriter...), found by their parent's PID.
+void PostgresServer::signalAll(int signal) const {
+  std::ifstream pidFile(dir_.file("data") + "/postmaster.pid");
+  pid_t postmaster = 0;
+  if (!(pidFile >> postmaster) || postmaster <= 0)
+    throw std::runtime_error("no PID in " + dir_.file("data") + "/postmaster.pid");
+  if (::kill(postmaster, signal) != 0) throw std::runtime_error("cannot signal the postmaster");
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;  // gone meanwhile
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so from the last ')'.
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    char state = 0;
+    pid_t parent = 0;
+    if (std::sscanf(line.c_str() + close + 1, " %c %d", &state, &parent) == 2 && parent == postmaster)
+      ::kill(static_cast<pid_t>(std::stoi(name)), signal);
+  }
 }
 
 std::string PostgresServer::dsn(const std::string& database) const {

@@ -7,6 +7,8 @@
 //   pg.dsn()        "host=127.0.0.1 port=PORT user=postgres dbname=postgres"
 //   pg.url()        "postgres://postgres@127.0.0.1:PORT/postgres"
 //   pg.stop(); pg.start();   // a database restart in the middle of a test
+//   pg.freeze(); pg.thaw();  // SIGSTOP/SIGCONT every server process: a database that stops
+//                            // answering (the kernel still accepts and acknowledges)
 #pragma once
 
 #include <string>
@@ -28,6 +30,8 @@ class PostgresServer {
   std::string url(const std::string& database = "postgres") const;
   void start();
   void stop();
+  void freeze();
+  void thaw();  // stop() and the destructor thaw first
   // Runs SQL with psql and returns its unaligned, tuples-only output.
   std::string query(const std::string& sql, const std::string& database = "postgres") const;
 
@@ -35,10 +39,12 @@ class PostgresServer {
 
  private:
   std::string run(const std::vector<std::string>& command) const;
+  void signalAll(int signal) const;
 
   TempDir dir_;
   unsigned short port_ = 0;
   bool running_ = false;
+  bool frozen_ = false;
 };
 
 }  // namespace kctest

@@ -73,6 +73,18 @@ std::optional<std::string> timestamp(const std::optional<std::int64_t>& micros) 
   return formatRfc3339(*micros);
 }
 
+PgTimeouts timeoutsOf(const Options& options) {
+  PgTimeouts out{options.getDuration("connect_timeout"), options.getDuration("statement_timeout"),
+                 options.getDuration("query_timeout"), options.getDuration("tcp_user_timeout")};
+  // Without a deadline, one database that stops answering holds the collector's writers and
+  // health checks for good.
+  for (const char* name : {"connect_timeout", "query_timeout"})
+    if (options.getDuration(name).count() <= 0)
+      throw std::invalid_argument(std::string(name) +
+                                  " must be more than 0: PostgreSQL is never waited for without a deadline");
+  return out;
+}
+
 }  // namespace
 
 class PostgresStorage::Lease {
@@ -106,6 +118,7 @@ auto PostgresStorage::inTransaction(Work&& work) {
 
 PostgresStorage::PostgresStorage(const Options& options)
     : dsn_(options.getString("dsn")),
+      timeouts_(timeoutsOf(options)),
       poolSize_(static_cast<std::size_t>(std::max<std::int64_t>(1, options.getInt("pool_size")))) {
   {
     Lease db(*this);
@@ -184,7 +197,7 @@ std::unique_ptr<PgConnection> PostgresStorage::acquire() {
   ++open_;
   lock.unlock();
   try {
-    auto connection = std::make_unique<PgConnection>(dsn_);
+    auto connection = std::make_unique<PgConnection>(dsn_, timeouts_);
     lock.lock();
     backoff_ = milliseconds(0);
     return connection;

@@ -2,7 +2,9 @@
 // posted to two collectors on one database, is stored once), the report as JSONB beside typed
 // columns for what is queried. A small pool of connections; a connection that breaks (a
 // database restart) is dropped and a new one made, with backoff, while writes fail - the
-// collector answers 503 meanwhile and nothing acknowledged is lost.
+// collector answers 503 meanwhile and nothing acknowledged is lost. No connection attempt takes
+// longer than connect_timeout, no round trip longer than query_timeout: a database that does
+// not answer fails writes and health checks, and the connection is dropped.
 #pragma once
 
 #include <chrono>
@@ -14,10 +16,9 @@
 
 #include "kubecensus/plugin/options.h"
 #include "kubecensus/plugin/storage.h"
+#include "pg_connection.h"
 
 namespace kubecensus::postgres {
-
-class PgConnection;
 
 class PostgresStorage : public Storage {
  public:
@@ -42,6 +43,7 @@ class PostgresStorage : public Storage {
   void release(std::unique_ptr<PgConnection> connection);
 
   std::string dsn_;
+  PgTimeouts timeouts_;
   std::size_t poolSize_;
   std::mutex mutex_;  // guards what follows
   std::condition_variable available_;

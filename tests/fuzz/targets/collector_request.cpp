@@ -1,6 +1,6 @@
 // The collector's request handling from raw bytes to the storage call: the input is what a
-// client sends on one connection (one or more pipelined requests), served by Poco's HTTP
-// connection handler and the collector's own routes (the ingest, bundle, erasure, stats and
+// client sends on one connection (one or more pipelined requests), served by the collector's
+// own HTTP front end (Beast + Asio, http/front_end.h) and routes (the ingest, bundle, erasure, stats and
 // dashboard routes), over real loopback TCP, with an in-memory storage that checks every report
 // it is given could be read back unchanged.
 #include <signal.h>
@@ -9,16 +9,13 @@
 #include <set>
 #include <thread>
 
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServerConnection.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
 #include "access_control.h"
 #include "collector_routes.h"
 #include "fuzz_support.h"
-#include "http_server.h"
+#include "http/front_end.h"
 #include "ingestor.h"
 #include "kubecensus/util/logger.h"
 #include "memory_budget.h"
@@ -65,18 +62,21 @@ struct Collector {
     return settings;
   }()};
   server::MemoryBudget memory{256 << 20, std::chrono::milliseconds(0)};
-  std::vector<server::Route> routes;
-  Poco::Net::ServerSocket listener{Poco::Net::SocketAddress("127.0.0.1", 0)};
-  Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-  Poco::Net::HTTPRequestHandlerFactory::Ptr factory;
+  std::unique_ptr<server::HttpFrontEnd> frontEnd;
 
   Collector() {
     server::ApiSettings api;
-    api.memory = &memory;
-    routes = server::collectorRoutes(ingestor, api, {}, metrics, access);
-    params->setKeepAlive(true);
-    params->setTimeout(Poco::Timespan(2, 0));
-    factory = server::newRouteHandlerFactory(routes, log, &metrics, server::AddressPolicy::Truncated);
+    server::FrontEndSettings settings;
+    settings.port = 0;
+    settings.ioThreads = 1;
+    settings.headerTimeout = std::chrono::seconds(2);
+    settings.memory = &memory;
+    settings.bodyLimit = [api](std::string_view path) {
+      return path == "/api/v2/bundles" ? api.maxBundleBytes : api.maxBodyBytes;
+    };
+    frontEnd = std::make_unique<server::HttpFrontEnd>(server::collectorRoutes(ingestor, api, {}, metrics, access),
+                                                      settings, log, &metrics);
+    frontEnd->start();
   }
 };
 
@@ -92,30 +92,24 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   Poco::Net::StreamSocket client;
-  client.connect(collector->listener.address());
-  Poco::Net::StreamSocket connection = collector->listener.acceptConnection();
+  client.connect(Poco::Net::SocketAddress("127.0.0.1", collector->frontEnd->port()));
   // The client sends the input, ends its side, and reads whatever comes back until the
   // collector closes: so neither side can block on a full socket buffer.
-  std::thread peer([&] {
+  std::thread sender([&] {
     try {
       for (std::size_t sent = 0; sent < size;)
         sent += static_cast<std::size_t>(client.sendBytes(data + sent, static_cast<int>(size - sent)));
       client.shutdownSend();
     } catch (const Poco::Exception&) {
     }
-    char buffer[16384];
-    try {
-      while (client.receiveBytes(buffer, sizeof buffer) > 0) {
-      }
-    } catch (const Poco::Exception&) {
-    }
   });
+  char buffer[16384];
   try {
-    Poco::Net::HTTPServerConnection served(connection, collector->params, collector->factory);
-    served.run();
+    while (client.receiveBytes(buffer, sizeof buffer) > 0) {
+    }
   } catch (const Poco::Exception&) {
   }
-  connection.close();
-  peer.join();
+  sender.join();
+  client.close();
   return 0;
 }
