@@ -234,17 +234,22 @@ Handler answerNow(std::function<HttpResponse(HttpRequest&)> answer) {
 
 std::vector<Route> apiRoutes(Ingestor& ingestor, const ApiSettings& settings, Metrics& metrics,
                              AccessControl& access) {
+  // Checking an account reads the accounts file (and, once per account of an older release,
+  // runs PBKDF2): with accounts the POST routes run off the I/O threads.
+  const bool checksAccounts = access.accountsRequired();
   return {
       {"POST", "/api/v1",
        [&ingestor, &access, settings](HttpRequest& q, Respond r) {
          std::string account = access.admit(q, clientAddress(q, settings), true);
          postLegacy(ingestor, settings, access, std::move(account), q, std::move(r));
-       }},
+       },
+       false, checksAccounts},
       {"POST", "/api/v2/reports",
        [&ingestor, &access, settings](HttpRequest& q, Respond r) {
          const std::string account = access.admit(q, clientAddress(q, settings));
          postReports(ingestor, settings, account, q, std::move(r));
-       }},
+       },
+       false, checksAccounts},
       {"POST", "/api/v2/bundles", answerNow([&ingestor, &access, settings](HttpRequest& q) {
          access.admit(q, clientAddress(q, settings));
          return postBundle(ingestor, settings, q);
@@ -321,7 +326,7 @@ void dispatch(const std::vector<Route>& routes, HttpRequest request, Respond res
                                         : route.path == request.path;
       if (!matches) continue;
       allow += (allow.empty() ? "" : ", ") + route.method;
-      if (route.method == request.method) match = &route;
+      if (route.method == request.method || (request.method == "HEAD" && route.method == "GET")) match = &route;
     }
     if (!match && allow.empty()) throw ApiError(404, "no resource at " + request.path);
     if (!match) {
@@ -346,7 +351,11 @@ void dispatch(const std::vector<Route>& routes, HttpRequest request, Respond res
     return;
   }
   auto held = std::make_shared<HttpRequest>(std::move(request));
-  context.offload([run, held] { run(*held); });
+  if (!context.offload([run, held] { run(*held); })) {
+    ApiError busy(503, "the collector has too many requests waiting for storage; retry later");
+    busy.retryAfter = 1;
+    reply(errorResponse(busy));
+  }
 }
 
 }  // namespace kubecensus::server

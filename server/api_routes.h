@@ -65,11 +65,12 @@ struct DispatchContext {
   Logger& log;
   Metrics* metrics = nullptr;
   AddressPolicy logAddress = AddressPolicy::Truncated;  // how the access log names the peer
-  // Runs a blocking route's work elsewhere; empty: on the calling thread.
-  std::function<void(std::function<void()>)> offload = {};
+  // Runs a blocking route's work elsewhere, or returns false when too much waits there already
+  // (the request gets 503); empty: on the calling thread.
+  std::function<bool(std::function<void()>)> offload = {};
 };
 
-// Finds the route for a request and runs it; unknown path 404, known path with another
+// Finds the route for a request and runs it (HEAD as GET; the front end sends no body); unknown path 404, known path with another
 // method 405 with Allow; any ApiError becomes its JSON answer, anything else a 500. `respond`
 // gets exactly one answer, after it is counted in the metrics and written to the access log.
 // `context` must outlive every answer (one may come later, from another thread).

@@ -31,9 +31,10 @@ ProgramSpec collectorProgram() {
             "as they are read); beyond it a request waits up to a second, then gets 503 with Retry-After, "
             "and one that could never fit gets 413 (docs/reliability.md#resource-bounds)",
             0},
-           {"max_inflight_memory_per_client", OptionType::Size, "64MiB",
+           {"max_inflight_memory_per_client", OptionType::Size, "128MiB",
             "what the requests of one client (an IPv4 address or IPv6 /64; behind a trusted proxy, the "
-            "forwarded address) may hold of max_inflight_memory at once; beyond it 503 with Retry-After",
+            "forwarded address) may hold of max_inflight_memory at once; beyond it 503 with Retry-After, and "
+            "413 for one request that alone needs more",
             0},
            {"threads", OptionType::Integer, "0",
             "I/O threads of the HTTP front end, each serving any number of connections (0: one per core)", 0},

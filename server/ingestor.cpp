@@ -56,12 +56,22 @@ Ingestor::~Ingestor() {
   deadlineWake_.notify_all();
   writer_.join();
   watcher_.join();
+  if (abandoned_ || !monitor_->stop()) {
+    // A health check is still inside a storage: the storages must outlive it.
+    new std::vector<NamedStorage>(std::move(storages_));  // deliberately leaked
+  }
   monitor_.reset();
 }
 
 bool Ingestor::drain(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mutex_);
   return drained_.wait_for(lock, timeout, [&] { return queue_.empty() && writing_.empty(); });
+}
+
+bool Ingestor::stopHealthChecks() {
+  // A health check stuck in a storage would still use it (and the log) after shutdown.
+  if (!monitor_->stop()) abandoned_ = true;
+  return !abandoned_;
 }
 
 void Ingestor::submit(std::vector<Report> reports, ReportFormat receivedAs, const std::string& receivedFrom,
@@ -101,7 +111,7 @@ void Ingestor::submit(std::vector<Report> reports, ReportFormat receivedAs, cons
     }
   }
   if (refused) {
-    pending->done({}, refused);
+    complete(*pending, nullptr, refused);
     return;
   }
   wake_.notify_one();
@@ -127,15 +137,20 @@ Ingestor::Outcome Ingestor::ingest(std::vector<Report> reports, ReportFormat rec
   return std::move(*result);
 }
 
-void Ingestor::complete(Pending& pending, const Committed* committed, std::exception_ptr error) {
+bool Ingestor::complete(Pending& pending, const Committed* committed, std::exception_ptr error) {
+  Completion done;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (pending.answered) return;
+    if (pending.answered) return false;
     pending.answered = true;
+    // Taken out: what it holds (a connection's session) goes as soon as it has answered, not
+    // when a hung write that still holds the reports returns.
+    done = std::move(pending.done);
+    pending.done = nullptr;
   }
   if (error) {
-    pending.done({}, error);
-    return;
+    done({}, error);
+    return true;
   }
   Outcome outcome;
   for (std::size_t i = 0; i < pending.reports.size(); ++i) {
@@ -147,7 +162,8 @@ void Ingestor::complete(Pending& pending, const Committed* committed, std::excep
     (committed->duplicate[i] ? outcome.duplicates : outcome.accepted)++;
   }
   if (metrics_) metrics_->countReports(toString(pending.receivedAs), outcome.accepted, outcome.duplicates);
-  pending.done(std::move(outcome), nullptr);
+  done(std::move(outcome), nullptr);
+  return true;
 }
 
 void Ingestor::watchDeadlines() {
@@ -185,10 +201,8 @@ void Ingestor::watchDeadlines() {
         "the reports were not stored within the commit deadline (collector.commit_timeout); they are not "
         "acknowledged: retry later (a retry is stored once)",
         5));
-    for (const auto& pending : late) {
-      if (metrics_) metrics_->countRefusal("commit_timeout");
-      complete(*pending, nullptr, late503);
-    }
+    for (const auto& pending : late)
+      if (complete(*pending, nullptr, late503) && metrics_) metrics_->countRefusal("commit_timeout");
     lock.lock();
   }
 }

@@ -80,6 +80,8 @@ class Ingestor {
   // Commits what is queued within `timeout`; false when a storage did not answer in time (then
   // the writer is left behind: the process should exit rather than wait on it).
   bool drain(std::chrono::milliseconds timeout);
+  // At shutdown: false when a health check is stuck in a storage (the same advice).
+  bool stopHealthChecks();
 
   // Per storage: how many reports it deleted, or nullopt when it cannot delete. Throws what a
   // storage throws (the caller answers 503).
@@ -107,7 +109,8 @@ class Ingestor {
   void watchDeadlines();
   Committed commit(const std::vector<const Report*>& batch);
   // Answers `pending` unless it was answered already (by the watcher, or the writer).
-  void complete(Pending& pending, const Committed* committed, std::exception_ptr error);
+  // True when this call answered.
+  bool complete(Pending& pending, const Committed* committed, std::exception_ptr error);
 
   std::vector<NamedStorage> storages_;
   Storage* statsStorage_ = nullptr;
@@ -122,7 +125,8 @@ class Ingestor {
   std::vector<PendingPtr> writing_;  // the batch being committed
   std::size_t queuedReports_ = 0;
   bool stopping_ = false;
-  bool watcherIdle_ = false;  // the deadline watcher waits for a submission to watch
+  bool watcherIdle_ = false;
+  bool abandoned_ = false;  // a health check stuck in a storage at stopHealthChecks()  // the deadline watcher waits for a submission to watch
   std::unique_ptr<StorageHealthMonitor> monitor_;
   std::thread writer_;
   std::thread watcher_;

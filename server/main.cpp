@@ -257,9 +257,14 @@ int serve(Startup& startup) {
   // Every acknowledged report is committed already (an answer comes only after its commit);
   // what is still queued was not acknowledged. A storage that never answers must not keep the
   // process alive: past the bounds it exits without waiting for it.
+  const auto shutdownStarted = std::chrono::steady_clock::now();
   const bool served = http->stop();
-  const bool drained = ingestor.drain(settings.shutdownTimeout);
-  if (!served || !drained) {
+  const auto left = std::max(std::chrono::milliseconds(0),
+                             settings.shutdownTimeout - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                            std::chrono::steady_clock::now() - shutdownStarted));
+  const bool drained = ingestor.drain(left);
+  const bool checksStopped = ingestor.stopHealthChecks();
+  if (!served || !drained || !checksStopped) {
     log.error("a storage did not answer within collector.shutdown_timeout; exiting without waiting for it "
               "(nothing acknowledged is lost: unanswered requests were not acknowledged)");
     std::cout.flush();

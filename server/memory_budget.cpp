@@ -108,6 +108,10 @@ void MemoryBudget::Reservation::growTo(std::uint64_t bytes) {
                             " of memory to read and parse, more than " + "the collector's " +
                             mebibytes(budget_->limit()) +
                             " for all requests at once (collector.max_inflight_memory)");
+  if (budget_->perClient_ > 0 && !client_.empty() && bytes > budget_->perClient_)
+    throw ApiError(413, "this request needs about " + mebibytes(bytes) + " of memory to read and parse, more than the " +
+                            mebibytes(budget_->perClient_) +
+                            " one client's requests may hold at once (collector.max_inflight_memory_per_client)");
   budget_->take(bytes - bytes_, client_, deadline_);
   bytes_ = bytes;
 }

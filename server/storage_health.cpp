@@ -72,13 +72,17 @@ StorageHealthMonitor::StorageHealthMonitor(std::vector<std::pair<std::string, St
   std::thread([state = state_] { state->probeLoop(); }).detach();
 }
 
-StorageHealthMonitor::~StorageHealthMonitor() {
+bool StorageHealthMonitor::stop() {
   std::unique_lock lock(state_->mutex);
   state_->stopping = true;
   state_->wake.notify_all();
   // A probe returns in milliseconds; one that does not is stuck in its storage, and waiting on it
   // would hang the shutdown (the thread holds `state_`, so leaving it is safe).
-  state_->finishedWake.wait_for(lock, std::chrono::seconds(2), [&] { return state_->finished; });
+  return state_->finishedWake.wait_for(lock, std::chrono::seconds(2), [&] { return state_->finished; });
+}
+
+StorageHealthMonitor::~StorageHealthMonitor() {
+  stop();
 }
 
 std::vector<std::pair<std::string, StorageHealth>> StorageHealthMonitor::snapshot() const {

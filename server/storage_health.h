@@ -23,7 +23,9 @@ class StorageHealthMonitor {
  public:
   StorageHealthMonitor(std::vector<std::pair<std::string, Storage*>> storages, std::chrono::milliseconds interval,
                        std::chrono::milliseconds stuckAfter, Logger& log);
-  // Stops the probe thread; one stuck in a storage is left behind (it owns what it uses).
+  // Stops the probe thread, waiting up to 2 s for it; false when it is stuck in a storage (then
+  // it is left behind, and the storages must outlive it). The destructor stops it too.
+  bool stop();
   ~StorageHealthMonitor();
   StorageHealthMonitor(const StorageHealthMonitor&) = delete;
   StorageHealthMonitor& operator=(const StorageHealthMonitor&) = delete;

@@ -47,9 +47,10 @@ void raiseDescriptorLimit(std::size_t wanted, Logger& log) {
 struct HttpFrontEnd::Impl : SessionHost, std::enable_shared_from_this<HttpFrontEnd::Impl> {
   Impl(std::vector<Route> routes, FrontEndSettings settings, Logger& log, Metrics* metrics)
       : SessionHost{std::move(routes), std::move(settings), log, metrics},
-        acceptor(ioc),
-        retryAccept(ioc),
-        tlsTimer(ioc),
+        listenStrand(asio::make_strand(ioc)),
+        acceptor(listenStrand),
+        retryAccept(listenStrand),
+        tlsTimer(listenStrand),
         blockingWork(asio::make_work_guard(blockingIoc)) {
     limits = std::make_unique<ConnectionLimits>(this->settings.maxConnections,
                                                 this->settings.maxConnectionsPerClient);
@@ -89,10 +90,10 @@ struct HttpFrontEnd::Impl : SessionHost, std::enable_shared_from_this<HttpFrontE
   }
 
   void accept() {
-    acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](boost::system::error_code error,
+    acceptor.async_accept(asio::make_strand(ioc), asio::bind_executor(listenStrand, [self = shared_from_this()](boost::system::error_code error,
                                                                               tcp::socket socket) {
       self->accepted(error, std::move(socket));
-    });
+    }));
   }
 
   void accepted(boost::system::error_code error, tcp::socket socket) {
@@ -168,6 +169,9 @@ struct HttpFrontEnd::Impl : SessionHost, std::enable_shared_from_this<HttpFrontE
   }
 
   asio::io_context ioc;
+  // The acceptor and the timers are used from one strand: accepts, retries, certificate checks
+  // and the close at shutdown never run at once.
+  asio::strand<asio::io_context::executor_type> listenStrand;
   tcp::acceptor acceptor;
   asio::steady_timer retryAccept;
   asio::steady_timer tlsTimer;
@@ -180,6 +184,7 @@ struct HttpFrontEnd::Impl : SessionHost, std::enable_shared_from_this<HttpFrontE
   std::size_t blockingLimit = 0;
   std::vector<std::thread> ioThreads;
   unsigned short boundPort = 0;
+  bool stoppedCleanly = false;
   std::mutex sessionsMutex;
   std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
 };
@@ -214,23 +219,29 @@ void HttpFrontEnd::start() {
 
 bool HttpFrontEnd::stop() {
   Impl& impl = *impl_;
-  if (impl.stopping.exchange(true)) return true;
-  asio::post(impl.ioc, [&impl] {
+  if (impl.stopping.exchange(true)) return impl.stoppedCleanly;
+  asio::post(impl.listenStrand, [&impl] {
     boost::system::error_code ignored;
     impl.acceptor.close(ignored);
     impl.retryAccept.cancel();
     impl.tlsTimer.cancel();
   });
+  // Taken out under the lock, told outside it: the last reference to a session may be dropped
+  // here, and its destructor takes the lock.
+  std::vector<std::shared_ptr<SessionBase>> open;
   {
     std::lock_guard lock(impl.sessionsMutex);
     for (auto& [raw, weak] : impl.sessions)
-      if (auto session = weak.lock()) session->closeIfIdle();
+      if (auto session = weak.lock()) open.push_back(std::move(session));
   }
+  for (auto& session : open) session->closeIfIdle();
+  open.clear();
   // Requests in progress get their answer (with Connection: close) and their connections end.
   const auto deadline = std::chrono::steady_clock::now() + impl.settings.shutdownTimeout;
   while ((impl.limits->open() > 0 || impl.blockingQueued.load() > 0) && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   const bool clean = impl.limits->open() == 0 && impl.blockingQueued.load() == 0;
+  impl.stoppedCleanly = clean;
   impl.ioc.stop();
   for (auto& thread : impl.ioThreads)
     if (thread.joinable()) thread.join();

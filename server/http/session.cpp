@@ -60,12 +60,30 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         tls_(std::move(tls)),
         stream_(std::forward<StreamArgs>(streamArgs)...),
         deadline_(stream_.get_executor()),
+        // Bounded: Beast 1.74 checks header_limit only while reading the head's fields, so chunk
+        // extensions or trailers without an end would otherwise grow the buffer without limit.
+        buffer_(settings_.maxHeaderBytes + kBodyReadBytes),
         peer_(std::move(peer)),
         key_(std::move(key)) {}
 
   ~Session() override { host_->sessionEnded(this, key_); }
 
+  // On the session's strand, like everything it does.
   void start() {
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->begin(); });
+  }
+
+  void closeIfIdle() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (!self->handling_) {
+        boost::system::error_code ignored;
+        socketOf(self->stream_).close(ignored);
+      }
+    });
+  }
+
+ private:
+  void begin() {
     host_->sessionStarted(this, this->weak_from_this());
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
       awaitRequest();
@@ -83,26 +101,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
   }
 
-  void closeIfIdle() override {
-    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
-      if (self->idle_) {
-        boost::system::error_code ignored;
-        socketOf(self->stream_).close(ignored);
-      }
-    });
-  }
-
- private:
   // Waits for the first byte of the next request: a fresh connection within the header timeout,
   // a kept-alive one within the idle timeout.
   void awaitRequest() {
     if (host_->stopping) return close();
     if (buffer_.size() > 0) return readHead();  // pipelined: the next request is here already
-    idle_ = true;
     beast::get_lowest_layer(stream_).expires_after(served_ == 0 ? settings_.headerTimeout : settings_.idleTimeout);
     stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](
                                                        boost::system::error_code error, std::size_t bytes) {
-      self->idle_ = false;
       if (error) {
         if (error == beast::error::timeout) self->count(self->served_ == 0 ? "header_timeout" : "idle_timeout");
         return self->close();
@@ -130,7 +136,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     deadline_.cancel();
     if (timedOut_)
       return refuse(408, "the request head did not arrive within collector.header_timeout", "header_timeout");
-    if (error == http::error::header_limit)
+    if (error == http::error::header_limit || error == http::error::buffer_overflow)
       return refuse(431, "the request head is larger than collector.max_header_size", "header_too_large");
     if (error == http::error::end_of_stream || error == asio::error::eof || error == asio::error::connection_reset)
       return close();
@@ -161,7 +167,6 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         if (settings_.trustedProxies) client = settings_.trustedProxies->clientAddress(peer_, request_.headerLines("X-Forwarded-For"));
         request_.memory = settings_.memory->reserve(clientKey(client));
       }
-      if (length) request_.memory.growTo(*length);
     } catch (const ApiError& e) {
       return refuse(e);
     }
@@ -169,7 +174,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     bodyLimit_ = limit;
     if (parser_->is_done()) return handle();
     bodyStarted_ = Clock::now();
-    if (http::token_list(head[http::field::expect]).exists("100-continue")) {
+    if (head.version() == 11 && http::token_list(head[http::field::expect]).exists("100-continue")) {
       static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       beast::get_lowest_layer(stream_).expires_after(settings_.writeTimeout);
       return asio::async_write(stream_, asio::buffer(kContinue),
@@ -185,7 +190,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   // each moment, what came so far and the next 16 KiB (or the rest, if less) at that rate.
   void readBody() {
     const double rate = static_cast<double>(std::max<std::uint64_t>(1, settings_.minBodyBytesPerSecond));
-    const std::uint64_t received = parser_->get().body().size();
+    const std::uint64_t received = parser_->get().body().size();  // decoded body bytes so far
     std::uint64_t next = 16384;
     if (const auto length = parser_->content_length(); length && *length > received)
       next = std::min<std::uint64_t>(next, *length - received);
@@ -206,11 +211,13 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (error == http::error::body_limit)
       return refuse(413, "request body is over the limit of " + std::to_string(bodyLimit_) + " bytes",
                     "body_too_large");
+    if (error == http::error::buffer_overflow)
+      return refuse(400, "a chunk header or trailer is longer than the collector reads", "bad_request");
     if (error == http::error::partial_message || error == http::error::end_of_stream || error == asio::error::eof)
       return refuse(400, "the request body ended before its end (Content-Length or the last chunk)", "truncated_body");
     if (error) return refuse(400, "malformed request body: " + error.message(), "bad_request");
     try {
-      request_.memory.growTo(2 * parser_->get().body().size());  // a growing string's capacity
+      request_.memory.growTo(parser_->get().body().size());
     } catch (const ApiError& e) {
       return refuse(e);
     }
@@ -219,10 +226,18 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void handle() {
+    handling_ = true;
     ++served_;
     keepAlive_ = parser_->get().keep_alive() && served_ < settings_.maxRequestsPerConnection;
     version_ = parser_->get().version();
-    request_.body = std::move(parser_->get().body());
+    isHead_ = request_.method == "HEAD";
+    try {
+      // The arrived buffers and the text made of them, for a moment both.
+      request_.memory.growTo(2 * parser_->get().body().size());
+    } catch (const ApiError& e) {
+      return refuse(e);
+    }
+    request_.body = beast::buffers_to_string(parser_->get().body().data());
     parser_.reset();
     dispatch(host_->routes, std::move(request_),
              [self = this->shared_from_this()](HttpResponse response) {
@@ -234,6 +249,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void write(HttpResponse answer) {
+    handling_ = true;  // until the answer is written
     auto response = std::make_shared<http::response<http::string_body>>();
     response->version(version_);
     response->result(static_cast<unsigned>(answer.status));
@@ -244,9 +260,15 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     response->keep_alive(keepAlive_ && !answer.close && !host_->stopping);
     response->prepare_payload();
     if (answer.status == 204 || answer.status == 304) response->erase(http::field::content_length);  // RFC 9110
+    if (isHead_) {  // the GET's headers, its length included, and no body
+      response->set(http::field::content_length, std::to_string(response->body().size()));
+      response->body().clear();
+      isHead_ = false;
+    }
     beast::get_lowest_layer(stream_).expires_after(settings_.writeTimeout);
     http::async_write(stream_, *response,
                       [self = this->shared_from_this(), response](boost::system::error_code error, std::size_t) {
+                        self->handling_ = false;
                         if (error || !response->keep_alive()) return self->close();
                         self->awaitRequest();
                       });
@@ -257,6 +279,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void refuse(int status, const std::string& message, const char* reason) { refuse(ApiError(status, message), reason); }
   void refuse(const ApiError& error, const char* reason = nullptr) {
     timedOut_ = nullptr;
+    linger_ = true;
     count(reason ? reason : error.status() == 413 ? "body_too_large" : "memory_budget");
     keepAlive_ = false;
     parser_.reset();
@@ -275,7 +298,11 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       if (error || armed != self->armed_) return;  // cancelled, or late for a read that completed first
       self->timedOut_ = reason;
       boost::system::error_code ignored;
+      // Cancel the read, and end the receiving side too: a read completion already queued would
+      // otherwise start a new read the cancel never saw. Either way the next handler sees the
+      // deadline and answers 408.
       socketOf(self->stream_).cancel(ignored);
+      socketOf(self->stream_).shutdown(tcp::socket::shutdown_receive, ignored);
     });
   }
 
@@ -287,6 +314,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     boost::system::error_code ignored;
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
       socketOf(stream_).shutdown(tcp::socket::shutdown_send, ignored);
+      if (linger_) return drainThenClose(0);
       socketOf(stream_).close(ignored);
     } else {
       beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(1));
@@ -295,6 +323,20 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         socketOf(self->stream_).close(ignored);
       });
     }
+  }
+
+  // After a refusal the client may still be sending what we did not read: closing now would make
+  // the kernel reset the connection and could destroy the answer before the client reads it. So
+  // read and discard a little (up to 64 KiB, for a second) first.
+  void drainThenClose(std::size_t discarded) {
+    static thread_local char sink[16384];
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(1));
+    beast::get_lowest_layer(stream_).async_read_some(
+        asio::buffer(sink), [self = this->shared_from_this(), discarded](boost::system::error_code error, std::size_t n) {
+          boost::system::error_code ignored;
+          if (error || discarded + n >= 65536) return socketOf(self->stream_).close(ignored);
+          self->drainThenClose(discarded + n);
+        });
   }
 
   std::shared_ptr<SessionHost> host_;
@@ -307,15 +349,20 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   const char* timedOut_ = nullptr;  // the bound whose deadline cancelled the read
   std::uint64_t armed_ = 0;         // which deadline is the current one
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  static constexpr std::size_t kBodyReadBytes = 65536;
+  // A dynamic body grows as bytes arrive (string_body reserves the whole Content-Length up front,
+  // which a client could claim without sending anything); the budget follows what arrived.
+  std::optional<http::request_parser<http::dynamic_body>> parser_;
   HttpRequest request_;
   const std::string peer_, key_;
   Clock::time_point bodyStarted_;
   std::uint64_t bodyLimit_ = 0;
+  bool isHead_ = false;
   std::size_t served_ = 0;
   unsigned version_ = 11;
   bool keepAlive_ = true;
-  bool idle_ = false;
+  bool linger_ = false;
+  bool handling_ = false;  // a request is dispatched, or its answer is being written
 };
 
 }  // namespace

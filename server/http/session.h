@@ -37,8 +37,8 @@ struct SessionHost {
 class SessionBase {
  public:
   virtual ~SessionBase() = default;
-  // Shutting down: a connection waiting for its next request closes now; one in the middle of a
-  // request closes after its answer.
+  // Shutting down: a connection waiting for or reading a request closes now; one whose request is
+  // being handled closes after its answer.
   virtual void closeIfIdle() = 0;
 };
 

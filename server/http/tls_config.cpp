@@ -23,6 +23,8 @@ std::shared_ptr<net::asio::ssl::context> load(const std::string& certFile, const
   SSL_CTX* native = context->native_handle();
   SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
   SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_SINGLE_ECDH_USE);
+  // An idle TLS connection gives back its read and write buffers (about 34 KiB each).
+  SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
   if (SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1) throw std::runtime_error("no usable TLS 1.2 cipher");
   boost::system::error_code error;
   context->use_certificate_chain_file(certFile, error);

@@ -225,6 +225,10 @@ TEST_CASE("front end: one address cannot take every connection, and others still
   Connection other(collector.port(), "127.0.3.2");
   other.send(postReport(1));
   CHECK(statusOf(other.answer()) == 202);
+  CHECK(other.closedByPeer());  // Connection: close
+  // Its slot is free once the collector has closed its side too: 10 held and the one asking.
+  CHECK(eventually([&] { return metric(collector, "kubecensus_collector_connections") == "11"; },
+                   std::chrono::seconds(10)));
   // And the total: 10 held + 10 more from other addresses, then 503 for the next.
   std::vector<Connection> more;
   for (int i = 0; i < 10; ++i) {
@@ -314,4 +318,39 @@ TEST_CASE("front end: TLS 1.2+ with AEAD suites only, and a rotated certificate 
   REQUIRE(eventually([&] { return connect("-CAfile " + second.caCert + " -verify_return_error").exitCode == 0; },
                      std::chrono::seconds(30)));
   CHECK(collector.log().find("reloaded") != std::string::npos);
+}
+
+TEST_CASE("front end: HEAD is answered as GET without a body, and the connection goes on", "[front-end]") {
+  Collector collector;
+  Connection kept(collector.port());
+  kept.send("HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  // The answer's headers only: Content-Length names the GET's body, which does not follow.
+  std::string head = kept.answer(std::chrono::seconds(2));
+  CHECK(statusOf(head) == 200);
+  const auto length = head.find("Content-Length: ");
+  REQUIRE(length != std::string::npos);
+  CHECK(std::stoul(head.substr(length + 16)) > 0);
+  kept.send(kHealth);
+  std::string next = kept.answer();
+  // What came after the HEAD's headers is the GET's answer, whole: no stray body before it.
+  if (head.size() > head.find("\r\n\r\n") + 4) next = head.substr(head.find("\r\n\r\n") + 4) + next;
+  CHECK(next.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(next.find("\"status\":\"ok\"") != std::string::npos);
+}
+
+TEST_CASE("front end: a chunk header without an end is refused, not buffered without limit", "[front-end]") {
+  Collector collector;
+  Connection endless(collector.port());
+  endless.send("POST /api/v2/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: "
+               "chunked\r\n\r\n1;");
+  std::string refused;
+  try {
+    for (int i = 0; i < 64; ++i) endless.send(std::string(65536, 'a'));  // 4 MiB of one chunk extension
+  } catch (const std::exception&) {
+    // the collector answered and closed before all of it was sent
+  }
+  refused = endless.answer();
+  CHECK((statusOf(refused) == 400 || statusOf(refused) == 431));
+  CHECK(endless.closedByPeer());
+  CHECK(collector.get("/healthz").status == 200);
 }

@@ -46,6 +46,8 @@ TEST_CASE("the tectonic seed round-trips verbatim (trailing comma tolerated)", "
   CHECK_FALSE(node.operatingSystem.has_value());
   CHECK_FALSE(node.id.has_value());
   CHECK(kubecensus::isUuid(report.reportID));
+  // Golden: the ID derived from the seed payload (see the Spartakus seed's).
+  CHECK(report.reportID == "a39ee375-8320-5e3e-96b2-da33ebbe6470");
 }
 
 TEST_CASE("the tectonic secret never reaches the report", "[report][tectonic]") {
