@@ -102,20 +102,33 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   // Waits for the first byte of the next request: a fresh connection within the header timeout,
-  // a kept-alive one within the idle timeout.
+  // a kept-alive one within the idle timeout. A plain idle connection holds no buffer (it waits
+  // for the socket to be readable, not in a read), so 10,000 of them cost little. A TLS one reads:
+  // the TLS engine may hold the next request already, which the socket would never signal.
   void awaitRequest() {
     if (host_->stopping) return close();
     if (buffer_.size() > 0) return readHead();  // pipelined: the next request is here already
-    beast::get_lowest_layer(stream_).expires_after(served_ == 0 ? settings_.headerTimeout : settings_.idleTimeout);
-    stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](
-                                                       boost::system::error_code error, std::size_t bytes) {
-      if (error) {
-        if (error == beast::error::timeout) self->count(self->served_ == 0 ? "header_timeout" : "idle_timeout");
+    buffer_.shrink_to_fit();
+    const bool fresh = served_ == 0;
+    armDeadline(Clock::now() + (fresh ? settings_.headerTimeout : settings_.idleTimeout),
+                fresh ? "header_timeout" : "idle_timeout");
+    auto arrived = [self = this->shared_from_this()](boost::system::error_code error, std::size_t bytes) {
+      ++self->armed_;
+      self->deadline_.cancel();
+      if (self->timedOut_) {
+        self->count(self->timedOut_);
         return self->close();
       }
+      if (error) return self->close();
       self->buffer_.commit(bytes);
       self->readHead();
-    });
+    };
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      socketOf(stream_).async_wait(tcp::socket::wait_read,
+                                   [arrived](boost::system::error_code error) mutable { arrived(error, 0); });
+    } else {
+      stream_.async_read_some(buffer_.prepare(4096), std::move(arrived));
+    }
   }
 
   void readHead() {

@@ -238,8 +238,15 @@ TEST_CASE("front end: one address cannot take every connection, and others still
   }
   Connection full(collector.port(), "127.0.5.1");
   CHECK(statusOf(full.answer()) == 503);
-  more.pop_back();  // a slot free again for /metrics
-  const std::string metrics = collector.get("/metrics").body;
+  more.pop_back();  // a slot free again for /metrics, once the collector has seen the close
+  std::string metrics;
+  CHECK(eventually(
+      [&] {
+        HttpAnswer answer = collector.get("/metrics");
+        metrics = answer.body;
+        return answer.status == 200;
+      },
+      std::chrono::seconds(10)));
   CHECK(metrics.find("reason=\"max_connections_per_client\"} 1") != std::string::npos);
   CHECK(metrics.find("reason=\"max_connections\"} 1") != std::string::npos);
 }
