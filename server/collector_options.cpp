@@ -28,8 +28,8 @@ ProgramSpec collectorProgram() {
             "largest body a gzip request may inflate to; beyond it 413 (a gzip bomb stops there)", 0},
            {"max_inflight_memory", OptionType::Size, "256MiB",
             "memory the request bodies being handled may hold at once, raw, inflated and parsed (estimated "
-            "as they are read); beyond it a request waits up to a second, then gets 503 with Retry-After, "
-            "and one that could never fit gets 413 (docs/reliability.md#resource-bounds)",
+            "as they are read); beyond it a request gets 503 with Retry-After at once, and one that could "
+            "never fit gets 413 (docs/reliability.md#resource-bounds)",
             0},
            {"max_inflight_memory_per_client", OptionType::Size, "128MiB",
             "what the requests of one client (an IPv4 address or IPv6 /64; behind a trusted proxy, the "

@@ -1,9 +1,9 @@
 // How much memory request bodies may hold at once, raw, inflated and parsed
-// (collector.max_inflight_memory). Without it 16 worker threads each parsing a small gzip body
-// that inflates to 16 MiB of "[0,0,0,...]" held 4.5 GiB at once (measured, docs/reliability.md).
-// A request reserves what it will need as it reads, inflates and before it parses; a request
-// that cannot get it waits briefly for others to finish, then gets 503 with Retry-After; one
-// that could never fit gets 413.
+// (collector.max_inflight_memory), in all and per client. Without it 16 worker threads each
+// parsing a small gzip body that inflates to 16 MiB of "[0,0,0,...]" held 4.5 GiB at once
+// (measured, docs/reliability.md). A request reserves what it will need as it reads, inflates and
+// before it parses; one that cannot get it waits up to `wait` (the HTTP front end: none) for
+// others to finish, then gets 503 with Retry-After; one that could never fit gets 413.
 #pragma once
 
 #include <chrono>

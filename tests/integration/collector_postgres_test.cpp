@@ -153,3 +153,20 @@ TEST_CASE("postgres: a database that stops answering (SIGSTOP) gets 503 at the c
   CHECK(pg.query("SELECT count(*) FROM reports WHERE report_id = '" + frozen + "'") == "1\n");
   CHECK(collector.stop() == 0);
 }
+
+TEST_CASE("postgres: a database that never answers cannot keep the collector from exiting on SIGTERM",
+          "[postgres][deadline]") {
+  PostgresServer pg;
+  Collector collector({"--database", pg.url(), "--set", "collector.commit_timeout=1s", "--set",
+                       "collector.shutdown_timeout=2s"});
+  REQUIRE(collector.post("/api/v2/reports", nativeReport(kubecensus::randomUuid())).status == 202);
+  pg.freeze();
+  // A report now waits in a write that hangs: its POST gets 503, the writer stays stuck.
+  CHECK(collector.post("/api/v2/reports", nativeReport(kubecensus::randomUuid())).status == 503);
+  // The stop's own bound is the safety net (the fixture kills after it and returns 128 + 9).
+  const int code = collector.stop(std::chrono::seconds(30));
+  pg.thaw();
+  INFO(collector.log());
+  CHECK(code == 0);
+  CHECK_THAT(collector.log(), Catch::Contains("exiting without waiting"));
+}
