@@ -120,7 +120,9 @@ TEST_CASE(
   for (int i = 0; i < n; ++i)
     if (!acknowledged.count(id(i))) CHECK(post(id(i)));
   for (int i = 0; i < 5; ++i) CHECK(post(id(n++)));
-  CHECK(collector.stop() == 0);
+  const int stopped = collector.stop();
+  INFO("the collector's log at its end:\n" << collector.log());
+  CHECK(stopped == 0);
 
   CHECK(integrityCheck(db) == "ok");
   const auto rows = readReports(db);
