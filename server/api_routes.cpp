@@ -228,6 +228,10 @@ HttpResponse getVersion() {
 
 }  // namespace
 
+std::uint64_t maxBodyBytesFor(const ApiSettings& settings, std::string_view path) {
+  return path == "/api/v2/bundles" ? settings.maxBundleBytes : settings.maxBodyBytes;
+}
+
 Handler answerNow(std::function<HttpResponse(HttpRequest&)> answer) {
   return [answer = std::move(answer)](HttpRequest& request, Respond respond) { respond(answer(request)); };
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "address_policy.h"
@@ -48,6 +49,9 @@ struct ApiSettings {
   // How long a POST waits for its commit (collector.commit_timeout); past it 503 + Retry-After.
   std::chrono::milliseconds commitTimeout{5000};
 };
+
+// The largest body a request to `path` may send, as sent: bundles have their own limit.
+std::uint64_t maxBodyBytesFor(const ApiSettings& settings, std::string_view path);
 
 // The collector's HTTP API: POST /api/v1 (Spartakus record or tectonic payload, 204),
 // POST /api/v2/reports (native, one or an array, 202), POST /api/v2/bundles (a bundle, 202),

@@ -221,9 +221,7 @@ int serve(Startup& startup) {
   settings.maxHeaderBytes = static_cast<std::size_t>(core.getSize("max_header_size"));
   settings.maxHeaders = static_cast<std::size_t>(std::max<std::int64_t>(1, core.getInt("max_headers")));
   settings.shutdownTimeout = core.getDuration("shutdown_timeout");
-  settings.bodyLimit = [body = api.maxBodyBytes, bundle = api.maxBundleBytes](std::string_view path) {
-    return path == "/api/v2/bundles" ? bundle : body;
-  };
+  settings.bodyLimit = [api](std::string_view path) { return server::maxBodyBytesFor(api, path); };
   settings.memory = &memory;
   settings.trustedProxies = &api.trustedProxies;
   settings.tlsCertFile = core.getString("tls_cert");

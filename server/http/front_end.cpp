@@ -52,6 +52,7 @@ struct HttpFrontEnd::Impl : SessionHost, std::enable_shared_from_this<HttpFrontE
         retryAccept(listenStrand),
         tlsTimer(listenStrand),
         blockingWork(asio::make_work_guard(blockingIoc)) {
+    if (!this->settings.bodyLimit) throw std::invalid_argument("FrontEndSettings::bodyLimit is required");
     limits = std::make_unique<ConnectionLimits>(this->settings.maxConnections,
                                                 this->settings.maxConnectionsPerClient);
     raiseDescriptorLimit(this->settings.maxConnections, log);

@@ -41,7 +41,7 @@ struct FrontEndSettings {
   std::size_t maxHeaderBytes = 16384;  // the request line and headers
   std::size_t maxHeaders = 100;
   std::chrono::milliseconds shutdownTimeout{10000};
-  // The largest body a request to `path` may send (as sent, before any gzip).
+  // The largest body a request to `path` may send (as sent, before any gzip); required.
   std::function<std::uint64_t(std::string_view path)> bodyLimit;
   MemoryBudget* memory = nullptr;                  // what bodies may hold; null: no limit
   const TrustedProxies* trustedProxies = nullptr;  // exempt from the per-client connection bound

@@ -3,7 +3,9 @@
 #include <cctype>
 
 namespace kubecensus::server {
+namespace {
 
+// Header names compare without case (RFC 9110).
 bool equalsIgnoringCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
@@ -11,6 +13,8 @@ bool equalsIgnoringCase(std::string_view a, std::string_view b) {
       return false;
   return true;
 }
+
+}  // namespace
 
 std::string HttpRequest::header(std::string_view name, std::string_view fallback) const {
   for (const auto& [key, value] : headers)

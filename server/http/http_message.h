@@ -20,11 +20,9 @@ struct HttpRequest {
   std::string method;  // as sent ("POST")
   std::string target;  // as sent ("/api/v2/stats/versions?interval=week")
   std::string path;    // the target's path, percent-decoded
-  std::string query;   // the target's query, as sent (without '?')
   HeaderList headers;  // in the order received; a name may occur more than once
   std::string body;
-  std::string peer;           // the connection's peer address ("192.0.2.7", "2001:db8::1")
-  bool bodyAnnounced = false;  // Content-Length > 0 or chunked: the request came with a body
+  std::string peer;    // the connection's peer address ("192.0.2.7", "2001:db8::1")
   // What the body holds of collector.max_inflight_memory; the routes grow it as they inflate and
   // parse. Its lifetime is the request's unless a route moves it on.
   MemoryBudget::Reservation memory;
@@ -50,7 +48,5 @@ using Respond = std::function<void(HttpResponse)>;
 
 // A JSON answer.
 HttpResponse jsonResponse(int status, std::string body);
-
-bool equalsIgnoringCase(std::string_view a, std::string_view b);
 
 }  // namespace kubecensus::server

@@ -6,6 +6,9 @@
 #include <limits>
 #include <optional>
 
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
+
 #include "api_error.h"
 #include "http/client_key.h"
 #include "http/session.h"
@@ -22,26 +25,17 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// "/a%20b" -> "/a b"; an escape that is not one is kept as it is.
-std::string percentDecoded(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() + 0 && hexDigit(text[i + 1]) >= 0 && hexDigit(text[i + 2]) >= 0) {
-      out += static_cast<char>(hexDigit(text[i + 1]) * 16 + hexDigit(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
+// The target's path, percent-decoded (as Poco::URI did for the routes before); a target whose
+// escapes do not decode is kept as sent, and matches no route.
+std::string decodedPath(std::string_view target) {
+  const std::string path(target.substr(0, target.find('?')));
+  std::string decoded;
+  try {
+    Poco::URI::decode(path, decoded);
+  } catch (const Poco::Exception&) {
+    return path;
   }
-  return out;
+  return decoded;
 }
 
 template <class Stream>
@@ -162,14 +156,11 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     request_ = HttpRequest();
     request_.method = std::string(head.method_string());
     request_.target = std::string(head.target());
-    const auto question = request_.target.find('?');
-    request_.path = percentDecoded(std::string_view(request_.target).substr(0, question));
-    if (question != std::string::npos) request_.query = request_.target.substr(question + 1);
+    request_.path = decodedPath(request_.target);
     for (const auto& field : head) request_.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     request_.peer = peer_;
     const auto length = parser_->content_length();
-    request_.bodyAnnounced = parser_->chunked() || (length && *length > 0);
-    const std::uint64_t limit = settings_.bodyLimit ? settings_.bodyLimit(request_.path) : (1u << 20);
+    const std::uint64_t limit = settings_.bodyLimit(request_.path);
     if (length && *length > limit)
       return refuse(413, "request body of " + std::to_string(*length) + " bytes is over the limit of " +
                              std::to_string(limit) + " bytes",
@@ -296,7 +287,6 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     count(reason ? reason : error.status() == 413 ? "body_too_large" : "memory_budget");
     keepAlive_ = false;
     parser_.reset();
-    if (version_ == 0) version_ = 11;
     HttpResponse answer = errorResponse(error);
     answer.close = true;
     write(std::move(answer));

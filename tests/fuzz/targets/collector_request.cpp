@@ -71,9 +71,7 @@ struct Collector {
     settings.ioThreads = 1;
     settings.headerTimeout = std::chrono::seconds(2);
     settings.memory = &memory;
-    settings.bodyLimit = [api](std::string_view path) {
-      return path == "/api/v2/bundles" ? api.maxBundleBytes : api.maxBodyBytes;
-    };
+    settings.bodyLimit = [api](std::string_view path) { return server::maxBodyBytesFor(api, path); };
     frontEnd = std::make_unique<server::HttpFrontEnd>(server::collectorRoutes(ingestor, api, {}, metrics, access),
                                                       settings, log, &metrics);
     frontEnd->start();
