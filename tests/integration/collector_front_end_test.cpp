@@ -315,9 +315,13 @@ TEST_CASE("front end: TLS 1.2+ with AEAD suites only, and a rotated certificate 
   INFO(modern.output);
   CHECK(modern.exitCode == 0);
   CHECK(modern.output.find("Verify return code: 0 (ok)") != std::string::npos);
-  CHECK(connect("-tls1_1").exitCode != 0);                                 // older than TLS 1.2
-  CHECK(connect("-tls1_2 -cipher AES128-SHA").exitCode != 0);            // no forward secrecy, not AEAD
-  CHECK(connect("-tls1_2 -cipher ECDHE-RSA-AES128-SHA").exitCode != 0);  // not AEAD
+  // Older than TLS 1.2 (OpenSSL 3 itself refuses it below security level 0, so this guards
+  // builds on an older OpenSSL more than this one).
+  CHECK(connect("-tls1_1 -cipher DEFAULT@SECLEVEL=0").exitCode != 0);
+  // Forward-secret but not AEAD (CBC with SHA-1), for the ECDSA key the test certificate has:
+  // OpenSSL's default list offers it; the collector's does not.
+  CHECK(connect("-tls1_2 -cipher ECDHE-ECDSA-AES128-SHA").exitCode != 0);
+  CHECK(connect("-tls1_2 -cipher ECDHE-ECDSA-AES256-SHA384").exitCode != 0);
   CHECK(connect("-tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256").exitCode == 0);
 
   // cert-manager writes the new pair in place: new connections get it, no restart.
